@@ -1,0 +1,65 @@
+"""cognito_helpers: compute, teach and debug the AWS Cognito app-client SECRET_HASH.
+
+The hash needs only the standard library and is imported eagerly; the local
+Cognito, targets and diagnosis pull in boto3 / moto and load on first use, so
+``python -m cognito_helpers hash`` stays fast.
+
+    >>> import cognito_helpers as ch
+    >>> ch.secret_hash("username", "EPswPGbpdBLZnh9XW134hK7qYe",
+    ...                "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b")
+    'oUkNFqfm7UjLds8vXFWarT1l3gqORGoztf+EyFmoX2Q='
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .exceptions import (
+    CognitoHelpersError,
+    ConfigurationError,
+    InvalidInputError,
+    LocalCognitoError,
+)
+from .hashing import check_client_id, check_client_secret, check_username, secret_hash
+from .redact import mask
+
+__version__ = "0.1.0"
+
+# name -> module that defines it, imported on first attribute access
+_LAZY = {
+    "LocalCognito": "local",
+    "DemoPool": "local",
+    "Target": "target",
+    "get_target": "target",
+}
+
+__all__ = [
+    "CognitoHelpersError",
+    "ConfigurationError",
+    "DemoPool",
+    "InvalidInputError",
+    "LocalCognito",
+    "LocalCognitoError",
+    "Target",
+    "__version__",
+    "check_client_id",
+    "check_client_secret",
+    "check_username",
+    "get_target",
+    "mask",
+    "secret_hash",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cognito_helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

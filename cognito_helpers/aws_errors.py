@@ -1,0 +1,112 @@
+"""What real Cognito answers: exception codes and exact message texts.
+
+One catalogue, shared by the local Cognito (which must answer exactly like
+AWS) and the diagnosis engine (which must recognise what AWS answered).
+Sources: ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), which gathers
+them from the AWS API reference and public issue trackers; each entry says
+where a text is less than certain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CATALOGUE", "AwsError", "aws_error"]
+
+
+@dataclass(frozen=True)
+class AwsError:
+    """One answer of real Cognito: exception code, message template, HTTP status."""
+
+    key: str
+    code: str
+    template: str
+    status: int = 400
+    note: str = ""
+
+    def message(self, **values: str) -> str:
+        """The message text as AWS sends it, with ``{client_id}`` etc. filled in."""
+        return self.template.format(**values)
+
+
+_ENTRIES = [
+    AwsError(
+        "secret_missing",
+        "NotAuthorizedException",
+        "Client {client_id} is configured with secret but SECRET_HASH was not received",
+        note="InitiateAuth / RespondToAuthChallenge families (AuthParameters, ChallengeResponses).",
+    ),
+    AwsError(
+        "secret_missing_legacy",
+        "NotAuthorizedException",
+        "Client {client_id} is configured for secret but secret was not received",
+        note="Older variant, still reported for SignUp-family calls (top-level SecretHash).",
+    ),
+    AwsError(
+        "hash_mismatch",
+        "NotAuthorizedException",
+        "Unable to verify secret hash for client {client_id}",
+    ),
+    AwsError(
+        "hash_mismatch_alt",
+        "NotAuthorizedException",
+        "SecretHash does not match for the client: {client_id}",
+        note="Reported for SignUp and refresh.",
+    ),
+    AwsError(
+        "hash_not_configured",
+        "InvalidParameterException",
+        "App client {client_id} is not configured for secret but secret hash was received",
+        note="One public source.",
+    ),
+    AwsError("wrong_password", "NotAuthorizedException", "Incorrect username or password."),
+    AwsError("attempts_exceeded", "NotAuthorizedException", "Password attempts exceeded"),
+    AwsError(
+        "flow_not_enabled",
+        "InvalidParameterException",
+        "{flow} flow not enabled for this client",
+    ),
+    AwsError(
+        "admin_flow_not_enabled",
+        "InvalidParameterException",
+        "Auth flow not enabled for this client",
+    ),
+    AwsError("user_not_confirmed", "UserNotConfirmedException", "User is not confirmed."),
+    AwsError("user_not_found", "UserNotFoundException", "User does not exist."),
+    AwsError(
+        "client_not_found",
+        "ResourceNotFoundException",
+        "User pool client {client_id} does not exist.",
+    ),
+    AwsError("pool_not_found", "ResourceNotFoundException", "User pool {user_pool_id} does not exist."),
+    AwsError("refresh_invalid", "NotAuthorizedException", "Invalid Refresh Token"),
+    AwsError("refresh_revoked", "NotAuthorizedException", "Refresh Token has been revoked"),
+    AwsError(
+        "throttled",
+        "TooManyRequestsException",
+        "Attempt limit exceeded, please try after some time.",
+    ),
+    AwsError(
+        "limit_exceeded",
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    ),
+    # Codes sent by e-mail or SMS (sign-up confirmation, password reset).
+    AwsError(
+        "code_mismatch",
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    ),
+    AwsError(
+        "code_expired",
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    ),
+]
+
+CATALOGUE: dict[str, AwsError] = {e.key: e for e in _ENTRIES}
+
+
+def aws_error(key: str) -> AwsError:
+    """The catalogue entry for ``key`` (KeyError if there is none)."""
+    return CATALOGUE[key]

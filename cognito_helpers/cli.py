@@ -1,0 +1,188 @@
+"""``python -m cognito_helpers``: compute, explain and check SECRET_HASH from a terminal.
+
+Exit codes scripts can rely on:
+
+* 0: done (for checks: nothing wrong found)
+* 1: the check ran and found a problem (or no known cause matched)
+* 2: bad input or usage (the message says which field and how to fix it)
+* 3: could not reach or use the target (network, credentials, region)
+
+The client secret is read from ``COGNITO_CLIENT_SECRET``, from ``--secret-file``
+or from a hidden prompt; never from the command line (shell history), and it is
+never echoed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from .exceptions import CognitoHelpersError, InvalidInputError
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_UNREACHABLE", "main", "read_secret"]
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
+
+SECRET_ENV = "COGNITO_CLIENT_SECRET"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with EXIT_BAD_INPUT and a one-line hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
+
+
+def read_secret(
+    secret_file: str | None,
+    *,
+    env: dict[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> str:
+    """The client secret from ``--secret-file``, ``$COGNITO_CLIENT_SECRET`` or a hidden prompt.
+
+    A secret file's single final newline (what ``echo s > file`` writes) is
+    removed and said so on stderr; any other whitespace is left for the hash
+    to refuse, so the mistake is never hidden.
+    """
+    env = os.environ if env is None else env
+    stdin = sys.stdin if stdin is None else stdin
+    stderr = sys.stderr if stderr is None else stderr
+    if secret_file is not None:
+        try:
+            with open(secret_file, encoding="utf-8") as fh:
+                text = fh.read()
+        except FileNotFoundError:
+            raise InvalidInputError("--secret-file", f"no such file: {secret_file}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(
+                "--secret-file", f"cannot read {secret_file}: {exc.__class__.__name__}"
+            ) from None
+        for ending in ("\r\n", "\n"):
+            if text.endswith(ending) and not text[: -len(ending)].endswith(("\n", "\r")):
+                text = text[: -len(ending)]
+                print(
+                    f"note: removed the final line ending of {secret_file} "
+                    "(a text file's usual last newline).",
+                    file=stderr,
+                )
+                break
+        return text
+    if env.get(SECRET_ENV):
+        return env[SECRET_ENV]
+    if stdin is not None and stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Client secret (not echoed): ")
+    raise InvalidInputError(
+        "client_secret",
+        f"not given. Set {SECRET_ENV}, pass --secret-file FILE, or run in a terminal "
+        "to be prompted (it is never taken on the command line, to keep it out of "
+        "shell history).",
+    )
+
+
+# -- hash ---------------------------------------------------------------------
+
+
+def _cmd_hash(args: argparse.Namespace) -> int:
+    from .hashing import secret_hash
+
+    secret = read_secret(args.secret_file)
+    value = secret_hash(args.username, args.client_id, secret, strict=not args.no_strict)
+    if args.json:
+        print(json.dumps({"username": args.username, "client_id": args.client_id,
+                          "secret_hash": value}))
+    else:
+        print(value)
+    return EXIT_OK
+
+
+def _add_hash(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "hash",
+        help="compute SECRET_HASH (prints the hash alone on stdout)",
+        description="Compute base64(HMAC-SHA256(client_secret, username + client_id)). "
+        f"The secret comes from ${SECRET_ENV}, --secret-file or a hidden prompt.",
+    )
+    p.add_argument("--username", "-u", required=True,
+                   help="the username this call sends (see 'which username' in the README)")
+    p.add_argument("--client-id", "-c", required=True, help="the app client id")
+    p.add_argument("--secret-file", metavar="FILE", help="read the client secret from FILE")
+    p.add_argument("--no-strict", action="store_true",
+                   help="hash the values exactly as given, without Cognito's character rules")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=_cmd_hash)
+
+
+# -- local --------------------------------------------------------------------
+
+
+def _cmd_local(args: argparse.Namespace) -> int:
+    from .local import serve_forever
+
+    return serve_forever(host=args.host, port=args.port, demo=args.demo,
+                         env_file=args.env_file, region=args.region)
+
+
+def _add_local(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "local",
+        help="run the local Cognito on loopback for your own app (Go, JS, Java...)",
+        description="Run the local Cognito (moto plus this project's fidelity layer) until "
+        "Ctrl-C. Point your SDK's endpoint at the printed URL.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--region", default="us-east-1", help="region of the demo pool")
+    p.add_argument("--demo", action="store_true",
+                   help="provision the demo pool (clients with and without secret, a user)")
+    p.add_argument("--env-file", metavar="FILE",
+                   help="with --demo: write the demo's settings (secret included) to FILE, "
+                   "owner-only permissions; the terminal shows them masked")
+    p.set_defaults(func=_cmd_local)
+
+
+# Subcommands register here, in the order --help lists them.
+_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_hash, _add_local]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m cognito_helpers",
+        description="Compute, explain and check the AWS Cognito app-client SECRET_HASH.",
+        epilog="Exit codes: 0 ok, 1 problem found, 2 bad input, 3 target unreachable.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for add in _SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InvalidInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CognitoHelpersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

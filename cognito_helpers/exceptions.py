@@ -1,0 +1,34 @@
+"""The package's exceptions: one hierarchy, rooted at :class:`CognitoHelpersError`.
+
+Every message says what is wrong and how to fix it, and never contains a
+client secret, password or token.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CognitoHelpersError",
+    "ConfigurationError",
+    "InvalidInputError",
+    "LocalCognitoError",
+]
+
+
+class CognitoHelpersError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InvalidInputError(CognitoHelpersError, ValueError):
+    """An argument is missing, of the wrong type or outside Cognito's rules."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class ConfigurationError(CognitoHelpersError):
+    """The target (local or real user pool) is not configured well enough to call it."""
+
+
+class LocalCognitoError(CognitoHelpersError):
+    """The embedded local Cognito could not start, or was used after it stopped."""

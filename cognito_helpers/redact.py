@@ -1,0 +1,30 @@
+"""Masking of secrets, passwords and tokens for anything a person will see.
+
+Taught in ``notebooks/01-setup-check.ipynb``: a masked form is enough to tell
+two secrets apart without showing either.
+"""
+
+from __future__ import annotations
+
+__all__ = ["mask"]
+
+_ELLIPSIS = "…"
+
+
+def mask(value: str | None, *, keep: int = 2) -> str:
+    """Return ``value`` masked as ``ab…yz (51 chars)``; short values keep nothing.
+
+    ``keep`` characters are shown at each end only when the value is at least
+    five times as long, so that a short secret is never mostly revealed.
+    """
+    if value is None:
+        return "<none>"
+    if not isinstance(value, str):
+        return f"<{type(value).__name__}>"
+    n = len(value)
+    if n == 0:
+        return "<empty>"
+    unit = "char" if n == 1 else "chars"
+    if keep > 0 and n >= 5 * keep:
+        return f"{value[:keep]}{_ELLIPSIS}{value[-keep:]} ({n} {unit})"
+    return f"{_ELLIPSIS} ({n} {unit})"
