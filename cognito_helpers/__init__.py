@@ -32,12 +32,17 @@ _LAZY = {
     "DemoPool": "local",
     "Target": "target",
     "get_target": "target",
+    "local_cognito": "target",
+    "reset_local_target": "target",
+    "HashCheck": "fidelity",
+    "hash_site": "operations",
 }
 
 __all__ = [
     "CognitoHelpersError",
     "ConfigurationError",
     "DemoPool",
+    "HashCheck",
     "InvalidInputError",
     "LocalCognito",
     "LocalCognitoError",
@@ -47,7 +52,10 @@ __all__ = [
     "check_client_secret",
     "check_username",
     "get_target",
+    "hash_site",
+    "local_cognito",
     "mask",
+    "reset_local_target",
     "secret_hash",
 ]
 

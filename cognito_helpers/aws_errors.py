@@ -78,7 +78,9 @@ _ENTRIES = [
         "ResourceNotFoundException",
         "User pool client {client_id} does not exist.",
     ),
-    AwsError("pool_not_found", "ResourceNotFoundException", "User pool {user_pool_id} does not exist."),
+    AwsError(
+        "pool_not_found", "ResourceNotFoundException", "User pool {user_pool_id} does not exist."
+    ),
     AwsError("refresh_invalid", "NotAuthorizedException", "Invalid Refresh Token"),
     AwsError("refresh_revoked", "NotAuthorizedException", "Refresh Token has been revoked"),
     AwsError(

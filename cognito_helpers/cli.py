@@ -30,7 +30,7 @@ EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 
-SECRET_ENV = "COGNITO_CLIENT_SECRET"
+SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,8 +100,11 @@ def _cmd_hash(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file)
     value = secret_hash(args.username, args.client_id, secret, strict=not args.no_strict)
     if args.json:
-        print(json.dumps({"username": args.username, "client_id": args.client_id,
-                          "secret_hash": value}))
+        print(
+            json.dumps(
+                {"username": args.username, "client_id": args.client_id, "secret_hash": value}
+            )
+        )
     else:
         print(value)
     return EXIT_OK
@@ -114,12 +117,19 @@ def _add_hash(sub: argparse._SubParsersAction) -> None:
         description="Compute base64(HMAC-SHA256(client_secret, username + client_id)). "
         f"The secret comes from ${SECRET_ENV}, --secret-file or a hidden prompt.",
     )
-    p.add_argument("--username", "-u", required=True,
-                   help="the username this call sends (see 'which username' in the README)")
+    p.add_argument(
+        "--username",
+        "-u",
+        required=True,
+        help="the username this call sends (see 'which username' in the README)",
+    )
     p.add_argument("--client-id", "-c", required=True, help="the app client id")
     p.add_argument("--secret-file", metavar="FILE", help="read the client secret from FILE")
-    p.add_argument("--no-strict", action="store_true",
-                   help="hash the values exactly as given, without Cognito's character rules")
+    p.add_argument(
+        "--no-strict",
+        action="store_true",
+        help="hash the values exactly as given, without Cognito's character rules",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(func=_cmd_hash)
 
@@ -130,8 +140,9 @@ def _add_hash(sub: argparse._SubParsersAction) -> None:
 def _cmd_local(args: argparse.Namespace) -> int:
     from .local import serve_forever
 
-    return serve_forever(host=args.host, port=args.port, demo=args.demo,
-                         env_file=args.env_file, region=args.region)
+    return serve_forever(
+        host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region
+    )
 
 
 def _add_local(sub: argparse._SubParsersAction) -> None:
@@ -144,11 +155,17 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     p.add_argument("--region", default="us-east-1", help="region of the demo pool")
-    p.add_argument("--demo", action="store_true",
-                   help="provision the demo pool (clients with and without secret, a user)")
-    p.add_argument("--env-file", metavar="FILE",
-                   help="with --demo: write the demo's settings (secret included) to FILE, "
-                   "owner-only permissions; the terminal shows them masked")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="provision the demo pool (clients with and without secret, a user)",
+    )
+    p.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="with --demo: write the demo's settings (secret included) to FILE, "
+        "owner-only permissions; the terminal shows them masked",
+    )
     p.set_defaults(func=_cmd_local)
 
 

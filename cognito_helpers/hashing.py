@@ -117,8 +117,7 @@ def check_username(username: object, *, strict: bool = True) -> str:
         if len(value) > _MAX_USERNAME:
             raise InvalidInputError(
                 "username",
-                f"is {len(value)} characters long; Cognito usernames are at most "
-                f"{_MAX_USERNAME}.",
+                f"is {len(value)} characters long; Cognito usernames are at most {_MAX_USERNAME}.",
             )
     return value
 
@@ -175,9 +174,7 @@ def hmac_sha256(key: bytes, message: bytes) -> bytes:
     return hmac.new(key, message, hashlib.sha256).digest()
 
 
-def secret_hash(
-    username: str, client_id: str, client_secret: str, *, strict: bool = True
-) -> str:
+def secret_hash(username: str, client_id: str, client_secret: str, *, strict: bool = True) -> str:
     """Compute Cognito's ``SECRET_HASH`` for ``username`` on the app client.
 
     ``base64(HMAC-SHA256(key=client_secret, msg=username + client_id))`` with

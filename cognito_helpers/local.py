@@ -1,0 +1,415 @@
+"""The embedded local Cognito: moto's server plus the fidelity layer, on loopback.
+
+``LocalCognito`` starts a real HTTP server on a free loopback port inside the
+current process, speaking Cognito's wire protocol, so boto3 (or any SDK with
+an endpoint override) talks to it as to AWS, with no account. Taught in
+``notebooks/01-setup-check.ipynb``.
+
+moto keeps its state in process-global backends. Each ``LocalCognito`` is
+served as its own AWS account id (moto's ``x-moto-account-id``), so two
+instances in one process, or a notebook run twice, never see each other's
+pools; stopping an instance drops its account's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets as _secrets
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .exceptions import LocalCognitoError
+from .fidelity import FidelityLayer, HashCheck, Message, SecretRecord
+from .redact import mask
+
+__all__ = ["DemoPool", "HashCheck", "LocalCognito", "Message", "SecretRecord", "serve_forever"]
+
+ALL_FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+]
+DUMMY_KEY_ID = "AKIALOCALCOGNITO0000"
+DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a credential
+
+_account_lock = threading.Lock()
+_used_accounts: set[str] = set()
+
+
+def _new_account_id() -> str:
+    with _account_lock:
+        while True:
+            account = f"{_secrets.randbelow(9 * 10**11) + 10**11}"
+            if account not in _used_accounts and account != "123456789012":
+                _used_accounts.add(account)
+                return account
+
+
+def _silence_request_logs() -> None:
+    # werkzeug logs every request at INFO: noise in a lesson (COGNITO_FACTS, moto notes).
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def _moto_app() -> Any:
+    if os.environ.get("MOTO_ACCOUNT_ID"):
+        raise LocalCognitoError(
+            "MOTO_ACCOUNT_ID is set in the environment; it would make every LocalCognito share "
+            "one account. Unset it (the local Cognito isolates instances by account id)."
+        )
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from moto.moto_server.werkzeug_app import create_backend_app
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise LocalCognitoError(
+            f"the local Cognito needs moto[cognitoidp], flask and flask-cors ({exc.name} is "
+            "missing). Install them with: pip install -r requirements.txt"
+        ) from None
+    return create_backend_app("cognito-idp")
+
+
+@dataclass(frozen=True)
+class DemoPool:
+    """A ready user pool on the local Cognito: what ``LocalCognito.demo()`` returns.
+
+    ``client_id`` has a secret; ``public_client_id`` has none. ``username`` is
+    a confirmed user with ``password``. In an email-as-username pool
+    ``username`` is the e-mail people type and ``internal_username`` the UUID
+    Cognito keeps (the ``sub``). The repr masks the secret and password.
+    """
+
+    endpoint_url: str
+    region: str
+    user_pool_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    public_client_id: str
+    username: str
+    password: str = field(repr=False)
+    email: str
+    internal_username: str
+    email_as_username: bool = False
+
+    def __repr__(self) -> str:
+        return (
+            f"DemoPool(region={self.region!r}, user_pool_id={self.user_pool_id!r}, "
+            f"client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, "
+            f"public_client_id={self.public_client_id!r}, username={self.username!r}, "
+            f"password={mask(self.password, keep=0)!r})"
+        )
+
+    def env(self) -> dict[str, str]:
+        """The environment variables an app (any language) needs to use this pool."""
+        return {
+            "COGNITO_ENDPOINT_URL": self.endpoint_url,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "COGNITO_USER_POOL_ID": self.user_pool_id,
+            "COGNITO_CLIENT_ID": self.client_id,
+            "COGNITO_CLIENT_SECRET": self.client_secret,
+            "COGNITO_PUBLIC_CLIENT_ID": self.public_client_id,
+            "COGNITO_USERNAME": self.username,
+            "COGNITO_PASSWORD": self.password,
+            "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_KEY,
+        }
+
+
+class _QuietHandler:
+    """Factory for a werkzeug request handler that does not log each request."""
+
+    @staticmethod
+    def make() -> type:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+        class Handler(MotoRequestHandler):  # type: ignore[misc, valid-type]
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                pass
+
+        return Handler
+
+
+def _demo_password() -> str:
+    # Meets Cognito's default policy: 8+ chars, upper, lower, digit, symbol.
+    return f"Lab-{_secrets.token_hex(6)}-Pw1!"
+
+
+class LocalCognito:
+    """A local Cognito on ``127.0.0.1:<free port>``: use as a context manager.
+
+    >>> with LocalCognito() as lc:            # doctest: +SKIP
+    ...     demo = lc.demo()
+    ...     lc.client().initiate_auth(...)
+
+    ``on_check`` is called with a :class:`HashCheck` for every secret hash the
+    layer checks (the inspecting proxy uses it).
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_check: Callable[[HashCheck], None] | None = None,
+    ) -> None:
+        self.region = region
+        self._host = host
+        self._port = port
+        self.account_id = _new_account_id()
+        self._layer: FidelityLayer | None = None
+        self._on_check = on_check
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> LocalCognito:
+        """Start serving (idempotent); returns self."""
+        if self._server is not None:
+            return self
+        _silence_request_logs()
+        from werkzeug.serving import make_server
+
+        self._layer = FidelityLayer(_moto_app(), self.account_id, on_check=self._on_check)
+        try:
+            self._server = make_server(
+                self._host,
+                self._port,
+                self._layer,
+                threaded=True,
+                request_handler=_QuietHandler.make(),
+            )
+        except OSError as exc:
+            raise LocalCognitoError(
+                f"cannot listen on {self._host}:{self._port} ({exc.strerror or exc}). "
+                "Choose another port, or 0 for a free one."
+            ) from None
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=f"local-cognito-{self.port}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and drop this instance's state (idempotent)."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+        try:
+            from moto.cognitoidp.models import cognitoidp_backends
+
+            cognitoidp_backends.pop(self.account_id, None)
+        except ImportError:  # pragma: no cover
+            pass
+
+    def __enter__(self) -> LocalCognito:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = self.endpoint_url if self._server is not None else "stopped"
+        return f"LocalCognito({state}, region={self.region!r})"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def port(self) -> int:
+        self._require()
+        return int(self._server.server_address[1])
+
+    @property
+    def endpoint_url(self) -> str:
+        self._require()
+        host = self._server.server_address[0]
+        return f"http://{host}:{self.port}"
+
+    def _require(self) -> None:
+        if self._server is None:
+            raise LocalCognitoError(
+                "the local Cognito is not running; use it as 'with LocalCognito() as lc:' "
+                "or call .start() first."
+            )
+
+    # -- clients -------------------------------------------------------------------
+
+    def client(self, *, region: str | None = None) -> Any:
+        """A boto3 ``cognito-idp`` client for this server, with dummy credentials.
+
+        Retries use botocore's standard mode, which never retries errors a
+        retry cannot fix (NotAuthorizedException and the like).
+        """
+        self._require()
+        import boto3
+        from botocore.config import Config
+
+        session = boto3.session.Session(
+            aws_access_key_id=DUMMY_KEY_ID,
+            aws_secret_access_key=DUMMY_SECRET_KEY,
+            region_name=region or self.region,
+        )
+        return session.client(
+            "cognito-idp",
+            endpoint_url=self.endpoint_url,
+            config=Config(
+                retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=30
+            ),
+        )
+
+    # -- codes ("e-mails") ---------------------------------------------------------
+
+    @property
+    def outbox(self) -> list[Message]:
+        """Codes Cognito would have e-mailed, oldest first (no mail is sent)."""
+        self._require_layer()
+        return list(self._layer.outbox)  # type: ignore[union-attr]
+
+    def last_code(self, username: str) -> str:
+        """The newest code sent for ``username`` (as sent, internal name, sub or e-mail)."""
+        for message in reversed(self.outbox):
+            if username in (
+                message.username,
+                message.internal_username,
+                message.user_sub,
+                message.destination,
+            ):
+                return message.code
+        raise LocalCognitoError(
+            f"no code was sent for {username!r}; codes are sent by SignUp, "
+            "ResendConfirmationCode and ForgotPassword."
+        )
+
+    def client_secrets(self, client_id: str) -> list[SecretRecord]:
+        """The active secrets of an app client as the layer holds them (values not shown)."""
+        self._require_layer()
+        return self._layer.client_secrets(client_id)  # type: ignore[union-attr]
+
+    def _require_layer(self) -> None:
+        if self._layer is None:
+            self._require()
+
+    # -- provisioning ----------------------------------------------------------------
+
+    def demo(self, *, email_as_username: bool = False, name: str | None = None) -> DemoPool:
+        """Provision a ready pool: a client with a secret, one without, a confirmed user.
+
+        With ``email_as_username`` users sign in with their e-mail and Cognito
+        keeps a UUID as the internal username (what refresh must hash).
+        """
+        cip = self.client()
+        pool_name = name or ("demo-email-pool" if email_as_username else "demo-pool")
+        pool_args: dict[str, Any] = {
+            "PoolName": pool_name,
+            "AutoVerifiedAttributes": ["email"],
+            "Schema": [
+                {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
+            ],
+        }
+        if email_as_username:
+            pool_args["UsernameAttributes"] = ["email"]
+        pool_id = cip.create_user_pool(**pool_args)["UserPool"]["Id"]
+        confidential = cip.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="demo-confidential",
+            GenerateSecret=True,
+            ExplicitAuthFlows=ALL_FLOWS,
+        )["UserPoolClient"]
+        public = cip.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="demo-public",
+            GenerateSecret=False,
+            ExplicitAuthFlows=ALL_FLOWS,
+        )["UserPoolClient"]
+        email = "alice@example.com"
+        username = email if email_as_username else "alice"
+        password = _demo_password()
+        created = cip.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )["User"]
+        cip.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        )
+        return DemoPool(
+            endpoint_url=self.endpoint_url,
+            region=self.region,
+            user_pool_id=pool_id,
+            client_id=confidential["ClientId"],
+            client_secret=confidential["ClientSecret"],
+            public_client_id=public["ClientId"],
+            username=username,
+            password=password,
+            email=email,
+            internal_username=created["Username"],
+            email_as_username=email_as_username,
+        )
+
+
+def _write_env_file(path: str, env: dict[str, str]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        for key, value in env.items():
+            fh.write(f"{key}={value}\n")
+
+
+def serve_forever(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    demo: bool = False,
+    env_file: str | None = None,
+    region: str = "us-east-1",
+) -> int:
+    """Run a LocalCognito in the foreground until Ctrl-C / SIGTERM (the CLI's ``local``)."""
+    import signal
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if env_file and not demo:
+        print("error: --env-file needs --demo (it holds the demo pool's settings)", file=sys.stderr)
+        return 2
+    with LocalCognito(region=region, host=host, port=port) as lc:
+        print(f"Local Cognito ready at {lc.endpoint_url} (region {lc.region})", flush=True)
+        if demo:
+            pool = lc.demo()
+            print(f"  user pool      {pool.user_pool_id}")
+            print(f"  client+secret  {pool.client_id}  secret {mask(pool.client_secret)}")
+            print(f"  public client  {pool.public_client_id}")
+            print(f"  user           {pool.username}  password {mask(pool.password, keep=0)}")
+            if env_file:
+                _write_env_file(env_file, pool.env())
+                print(f"  settings (secret included) written to {env_file} (mode 600)")
+            else:
+                print("  (add --env-file FILE to get the secret and password in a file)")
+        print("Point your SDK's endpoint at the URL above. Ctrl-C stops.", flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    print("stopped", flush=True)
+    return 0
