@@ -169,8 +169,48 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_local)
 
 
+# -- snippet ------------------------------------------------------------------
+
+
+def _cmd_snippet(args: argparse.Namespace) -> int:
+    from .snippets import LANGUAGES, render
+
+    if args.list:
+        for lang in LANGUAGES.values():
+            print(f"{lang.key:8} {lang.name} ({lang.sdk}); CI verifies: {lang.verified}")
+        return EXIT_OK
+    missing = [opt for opt, value in (("--lang", args.lang), ("--client-id", args.client_id),
+                                      ("--username", args.username)) if not value]
+    if missing:
+        raise InvalidInputError(", ".join(missing), "required (or use --list).")
+    print(render(args.lang, client_id=args.client_id, username=args.username,
+                 secret_env=args.secret_env), end="")
+    return EXIT_OK
+
+
+def _add_snippet(sub: argparse._SubParsersAction) -> None:
+    from .snippets import LANGUAGES
+
+    p = sub.add_parser(
+        "snippet",
+        help="print the hash + sign-in code for another language (Go, Node, shell, Java...)",
+        description="Print a tested snippet (snippets/<lang>/) with your app client id and "
+        "username written in. The client secret is never written into the code: the "
+        "snippet reads it from the environment variable --secret-env names.",
+    )
+    p.add_argument("--lang", "-l", choices=list(LANGUAGES), help="the language")
+    p.add_argument("--client-id", "-c", help="the app client id")
+    p.add_argument("--username", "-u", help="the username the sign-in sends")
+    p.add_argument("--secret-env", default=SECRET_ENV, metavar="NAME",
+                   help=f"environment variable the code reads the secret from (default {SECRET_ENV})")
+    p.add_argument("--list", action="store_true", help="list the languages and what CI verifies")
+    p.set_defaults(func=_cmd_snippet)
+
+
 # Subcommands register here, in the order --help lists them.
-_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_hash, _add_local]
+_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_hash, _add_local, _add_snippet,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,371 @@
+"""The SECRET_HASH and the USER_PASSWORD_AUTH sign-in in other languages.
+
+Taught in ``notebooks/08-other-languages.ipynb``. The code lives in real files
+under ``snippets/<language>/`` (each reads its settings from the environment
+and has a ``hash`` and a ``signin`` mode); ``tests/test_snippets.py`` runs
+every one whose toolchain is installed against :func:`~cognito_helpers.secret_hash`
+and the local Cognito. This module describes them, says what each one's
+classic mistake sends, and renders a snippet for given ids, the secret always
+read from an environment variable (never written into the code).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .exceptions import ConfigurationError, InvalidInputError
+from .hashing import check_client_id, check_username, hmac_sha256
+
+__all__ = [
+    "LANGUAGES",
+    "SNIPPETS_DIR",
+    "Language",
+    "markdown_table",
+    "mistaken_hash",
+    "read",
+    "render",
+    "render_files",
+]
+
+SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
+
+# What CI checks for a language (the README's table says the same):
+CI_SIGNIN = "signin"  # hash on the vectors + sign-in against the local Cognito (and the mistake fails)
+CI_HASH = "hash"  # hash on the vectors (and what the mistake sends); the SDK call is not run
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+DEFAULT_SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 (a variable name, not a secret)
+
+
+def _digest(username: str, client_id: str, client_secret: str) -> bytes:
+    return hmac_sha256(client_secret.encode("utf-8"), (username + client_id).encode("utf-8"))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's snippet: where it is, how to run it, what CI verifies, its mistake."""
+
+    key: str
+    name: str
+    sdk: str
+    files: tuple[str, ...]
+    run_hash: str
+    run_signin: str
+    ci: str
+    why_not_signin: str
+    mistake: str
+    mistake_code: str
+    mistake_note: str
+    # regex before ("NAME") for the call that reads an environment variable
+    env_call: str
+    literal: Callable[[str], str]
+    comment: str
+    _mistaken: Callable[[str, str, str], str]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The snippet's files (absolute paths)."""
+        return tuple(SNIPPETS_DIR / self.key / name for name in self.files)
+
+    @property
+    def verified(self) -> str:
+        """What CI verifies, in words (the README's table)."""
+        if self.ci == CI_SIGNIN:
+            return "hash and sign-in against the local Cognito"
+        return "hash only (" + self.why_not_signin + ")"
+
+
+def _json_literal(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _single_quoted(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _shell_quoted(value: str) -> str:
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+_LANGS = [
+    Language(
+        key="go",
+        name="Go",
+        sdk="AWS SDK for Go v2",
+        files=("main.go",),
+        run_hash="go run . hash",
+        run_signin="go run . signin",
+        ci=CI_SIGNIN,
+        why_not_signin="",
+        mistake="hex",
+        mistake_code="hex.EncodeToString(mac.Sum(nil))",
+        mistake_note="64 hex characters instead of 44 base64 ones",
+        env_call=r"mustEnv\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
+    ),
+    Language(
+        key="node",
+        name="JavaScript (Node.js)",
+        sdk="AWS SDK for JavaScript v3",
+        files=("signin.mjs", "package.json"),
+        run_hash="node signin.mjs hash",
+        run_signin="npm ci && node signin.mjs signin",
+        ci=CI_SIGNIN,
+        why_not_signin="",
+        mistake="hex",
+        mistake_code="createHmac('sha256', secret).update(username + clientId).digest('hex')",
+        mistake_note="64 hex characters instead of 44 base64 ones",
+        env_call=r"env\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
+    ),
+    Language(
+        key="shell",
+        name="Shell (bash, openssl, curl)",
+        sdk="no SDK: curl with the X-Amz-Target header",
+        files=("signin.sh",),
+        run_hash="bash signin.sh hash",
+        run_signin="bash signin.sh signin",
+        ci=CI_SIGNIN,
+        why_not_signin="",
+        mistake="echo",
+        mistake_code='echo "$USERNAME$CLIENT_ID" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64',
+        mistake_note="echo adds a newline, so the message hashed is username + client id + '\\n'",
+        env_call="",
+        literal=_shell_quoted,
+        comment="#",
+        _mistaken=lambda u, c, s: _b64(_digest(u, c + "\n", s)),
+    ),
+    Language(
+        key="python",
+        name="Python",
+        sdk="boto3",
+        files=("signin.py",),
+        run_hash="python signin.py hash",
+        run_signin="python signin.py signin",
+        ci=CI_SIGNIN,
+        why_not_signin="",
+        mistake="hexdigest",
+        mistake_code="hmac.new(secret, msg, hashlib.sha256).hexdigest()",
+        mistake_note="64 hex characters instead of 44 base64 ones",
+        env_call=r"env\(",
+        literal=_json_literal,
+        comment="#",
+        _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
+    ),
+    Language(
+        key="ruby",
+        name="Ruby",
+        sdk="AWS SDK for Ruby v3 (aws-sdk-cognitoidentityprovider)",
+        files=("signin.rb",),
+        run_hash="ruby signin.rb hash",
+        run_signin="gem install aws-sdk-cognitoidentityprovider && ruby signin.rb signin",
+        ci=CI_HASH,
+        why_not_signin="the SDK's Cognito gem is not packaged by Debian and RubyGems is out of reach",
+        mistake="encode64",
+        mistake_code="Base64.encode64(mac)",
+        mistake_note="encode64 ends the text with a newline; strict_encode64 does not",
+        env_call=r"env\(",
+        literal=_single_quoted,
+        comment="#",
+        _mistaken=lambda u, c, s: _b64(_digest(u, c, s)) + "\n",
+    ),
+    Language(
+        key="php",
+        name="PHP",
+        sdk="AWS SDK for PHP v3 (aws/aws-sdk-php)",
+        files=("signin.php",),
+        run_hash="php signin.php hash",
+        run_signin="composer require aws/aws-sdk-php && php signin.php signin",
+        ci=CI_HASH,
+        why_not_signin="the SDK comes from Composer (Packagist), which is out of reach",
+        mistake="hex",
+        mistake_code="base64_encode(hash_hmac('sha256', $username . $clientId, $secret))",
+        mistake_note="without `true` hash_hmac returns hex text; its base64 is 88 characters",
+        env_call=r"env\(",
+        literal=_single_quoted,
+        comment="//",
+        _mistaken=lambda u, c, s: _b64(_digest(u, c, s).hex().encode("ascii")),
+    ),
+    Language(
+        key="java",
+        name="Java",
+        sdk="AWS SDK for Java 2.x (software.amazon.awssdk:cognitoidentityprovider)",
+        files=("SecretHash.java", "SignIn.java"),
+        run_hash="java SecretHash.java",
+        run_signin="(with the SDK on the classpath) java SignIn",
+        ci=CI_HASH,
+        why_not_signin="the SDK comes from Maven Central, which is out of reach",
+        mistake="urlsafe",
+        mistake_code="Base64.getUrlEncoder().encodeToString(digest)",
+        mistake_note="'-' and '_' where Cognito expects '+' and '/' (same hash when neither occurs)",
+        env_call=r"(?:SecretHash\.)?env\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: base64.urlsafe_b64encode(_digest(u, c, s)).decode("ascii"),
+    ),
+    Language(
+        key="csharp",
+        name="C#",
+        sdk="AWS SDK for .NET (AWSSDK.CognitoIdentityProvider)",
+        files=("SecretHash.cs", "SignIn.cs", "SignIn.csproj"),
+        run_hash="dotnet run -p:StartupObject=SecretHash",
+        run_signin="dotnet run",
+        ci=CI_HASH,
+        why_not_signin="the SDK comes from NuGet, which is out of reach; the hash is "
+        "compiled with Mono's mcs",
+        mistake="hex",
+        mistake_code='BitConverter.ToString(digest).Replace("-", "")',
+        mistake_note="64 hex characters instead of 44 base64 ones",
+        env_call=r"(?:SecretHash\.)?Env\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
+    ),
+]
+
+LANGUAGES: dict[str, Language] = {lang.key: lang for lang in _LANGS}
+
+
+def _language(lang: str) -> Language:
+    try:
+        return LANGUAGES[lang]
+    except (KeyError, TypeError):
+        raise InvalidInputError(
+            "lang", f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}."
+        ) from None
+
+
+def mistaken_hash(lang: str, username: str, client_id: str, client_secret: str) -> str:
+    """What ``lang``'s snippet sends with its classic mistake (``SNIPPET_MISTAKE``) switched on.
+
+    The tests check this against the real snippet, so what the notebook shows
+    for each language is what that language really does.
+    """
+    return _language(lang)._mistaken(username, client_id, client_secret)
+
+
+def read(lang: str) -> dict[str, str]:
+    """The snippet's files as they are in the repository: ``{file name: text}``."""
+    language = _language(lang)
+    out = {}
+    for name, path in zip(language.files, language.paths, strict=True):
+        try:
+            out[name] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigurationError(
+                f"{path} is missing: the snippets ship with the repository, not with the "
+                "package. Run from a clone of the project (pip install -e .)."
+            ) from None
+    return out
+
+
+def _header(language: Language, client_id: str, username: str, secret_env: str) -> str:
+    c = language.comment
+    return (
+        f"{c} Rendered by `python -m cognito_helpers snippet --lang {language.key}` for app client\n"
+        f"{c} {client_id} and user {username}. The client secret is read from ${secret_env},\n"
+        f"{c} the password from $COGNITO_PASSWORD, the region from $AWS_REGION.\n"
+    )
+
+
+def _insert_header(text: str, header: str) -> str:
+    first, sep, rest = text.partition("\n")
+    if first.startswith(("#!", "<?php")):
+        return first + sep + header + rest
+    return header + text
+
+
+def _substitute(language: Language, name: str, text: str, values: dict[str, str],
+                secret_env: str) -> str:
+    if language.key == "shell":
+        for var, value in values.items():
+            text, n = re.subn(
+                rf'^: "\$\{{{var}:\?set {var}\}}"$',
+                f"{var}={language.literal(value)}",
+                text,
+                flags=re.MULTILINE,
+            )
+            if n != 1:
+                raise ConfigurationError(f"{name}: cannot find where it reads ${var}")
+        return re.sub(r"\bCOGNITO_CLIENT_SECRET\b", secret_env, text)
+    for var, value in values.items():
+        pattern = re.compile(rf'{language.env_call}(["\']){var}\1\)')
+        text = pattern.sub(lambda _m, value=value: language.literal(value), text)
+    return re.sub(
+        rf'({language.env_call})(["\'])COGNITO_CLIENT_SECRET\2\)',
+        lambda m: f"{m.group(1)}{m.group(2)}{secret_env}{m.group(2)})",
+        text,
+    )
+
+
+def render_files(
+    lang: str, *, client_id: str, username: str, secret_env: str = DEFAULT_SECRET_ENV
+) -> dict[str, str]:
+    """``lang``'s snippet files with ``client_id`` and ``username`` written in.
+
+    The client secret is never written into the code: it is read from the
+    environment variable ``secret_env``; the password stays in
+    ``$COGNITO_PASSWORD``. ``client_id`` and ``username`` must follow
+    Cognito's rules (:func:`~cognito_helpers.check_client_id`).
+    """
+    language = _language(lang)
+    client_id = check_client_id(client_id)
+    username = check_username(username)
+    if not isinstance(secret_env, str) or not _ENV_NAME.fullmatch(secret_env):
+        raise InvalidInputError(
+            "secret_env",
+            f"{secret_env!r} is not an environment variable name (letters, digits and '_', "
+            "not starting with a digit), for example MY_APP_CLIENT_SECRET.",
+        )
+    values = {"COGNITO_CLIENT_ID": client_id, "COGNITO_USERNAME": username}
+    out = {}
+    for name, text in read(lang).items():
+        if name.endswith((".json", ".csproj")):
+            out[name] = text
+            continue
+        text = _substitute(language, name, text, values, secret_env)
+        out[name] = _insert_header(text, _header(language, client_id, username, secret_env))
+    return out
+
+
+def render(
+    lang: str, *, client_id: str, username: str, secret_env: str = DEFAULT_SECRET_ENV
+) -> str:
+    """:func:`render_files` as one text; several files are separated by a comment line each."""
+    language = _language(lang)
+    files = render_files(lang, client_id=client_id, username=username, secret_env=secret_env)
+    if len(files) == 1:
+        return next(iter(files.values()))
+    parts = []
+    for name, text in files.items():
+        marker = "<!--" if name.endswith(".csproj") else language.comment
+        end = " -->" if marker == "<!--" else ""
+        parts.append(f"{marker} ===== {name} ====={end}\n{text}")
+    return "\n".join(parts)
+
+
+def markdown_table() -> str:
+    """The README's "Other languages" table: what CI verifies for each snippet."""
+    rows = [
+        "| Language | Snippet | SDK | Verified in CI |",
+        "| --- | --- | --- | --- |",
+    ]
+    for lang in LANGUAGES.values():
+        links = ", ".join(f"[{f}](snippets/{lang.key}/{f})" for f in lang.files)
+        rows.append(f"| {lang.name} | {links} | {lang.sdk} | {lang.verified} |")
+    return "\n".join(rows)

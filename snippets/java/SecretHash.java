@@ -1,0 +1,45 @@
+// Cognito SECRET_HASH with the JDK alone (javax.crypto + java.util.Base64).
+//
+//   SECRET_HASH = base64( HMAC-SHA256( key = client secret, msg = username + client id ) )
+//
+// Reads COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET and COGNITO_USERNAME from the
+// environment and prints the hash:   java SecretHash.java
+//
+// SNIPPET_MISTAKE=urlsafe shows the classic bug: Base64.getUrlEncoder() writes
+// '-' and '_' where Cognito expects '+' and '/'.
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+public final class SecretHash {
+    private SecretHash() {}
+
+    public static String compute(String username, String clientId, String clientSecret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] digest = mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8));
+            if ("urlsafe".equals(System.getenv("SNIPPET_MISTAKE"))) {
+                return Base64.getUrlEncoder().encodeToString(digest); // WRONG: '-' and '_'
+            }
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isEmpty()) {
+            System.err.println("error: set " + name);
+            System.exit(2);
+        }
+        return value;
+    }
+
+    public static void main(String[] args) {
+        System.out.println(compute(env("COGNITO_USERNAME"), env("COGNITO_CLIENT_ID"), env("COGNITO_CLIENT_SECRET")));
+    }
+}
