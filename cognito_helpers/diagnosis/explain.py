@@ -1,0 +1,573 @@
+"""``explain(text)``: from an error a person pasted to its cause and fix.
+
+Taught in ``notebooks/06-troubleshooting.ipynb``; the rows come from the
+error table of ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), and the
+texts are matched against ``cognito_helpers.aws_errors.CATALOGUE``, so the
+recogniser and the local Cognito can never drift apart.
+
+The pasted text may be a boto3 ``ClientError`` ("An error occurred
+(NotAuthorizedException) when calling the InitiateAuth operation: ..."), a Go
+SDK v1 / v2 log line, a JS SDK v3 / Amplify error or its JSON body, a Java SDK
+v2 exception, or just the message; with or without quotes, trailing dots,
+request ids, in any letter case. Standard library only (no boto3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..aws_errors import CATALOGUE
+from ..exceptions import InvalidInputError
+from ..redact import mask
+from .result import Diagnosis
+
+__all__ = ["CAUSES", "Cause", "explain"]
+
+_MAX_TEXT = 20_000  # longer pastes are searched in their first 20,000 characters
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What one catalogue entry means: title, fix and the facts that would confirm it."""
+
+    key: str
+    title: str
+    fix: str
+    confirm: tuple[str, ...]
+
+
+_CHECK = "python -m cognito_helpers check-client --user-pool-id POOL_ID --client-id {cid}"
+_FP = "python -m cognito_helpers fingerprint --username USERNAME --client-id {cid} --sent HASH"
+
+_SECRET_MISSING = Cause(
+    "secret_missing",
+    "App client {cid} has a client secret, and this call carried no SECRET_HASH.",
+    "Compute SECRET_HASH = base64(HMAC-SHA256(client_secret, username + client_id)) and send "
+    "it on every call of the sign-up and sign-in family: AuthParameters.SECRET_HASH for "
+    "InitiateAuth / AdminInitiateAuth, ChallengeResponses.SECRET_HASH for "
+    "RespondToAuthChallenge, SecretHash for SignUp, ConfirmSignUp, ResendConfirmationCode, "
+    "ForgotPassword and ConfirmForgotPassword. If your library cannot send one (Amplify JS, "
+    "amazon-cognito-identity-js), give that app an app client without a secret.",
+    (
+        f"`{_CHECK}` reports that the client has a secret.",
+        "The failing request has no SECRET_HASH / SecretHash (see it with "
+        "`python -m cognito_helpers proxy`).",
+        "Which call failed: libraries often leave the hash out of ConfirmSignUp, "
+        "ResendConfirmationCode or a challenge response only.",
+    ),
+)
+_HASH_MISMATCH = Cause(
+    "hash_mismatch",
+    "The SECRET_HASH sent does not match the one Cognito computed for client {cid}.",
+    "Find the mistake with `" + _FP + "` (the hash your app sent; the secret comes from "
+    "$COGNITO_CLIENT_SECRET or --secret-file). Usual causes: hashing an alias where the "
+    "internal username is due (REFRESH_TOKEN_AUTH needs the internal username, the `sub` "
+    "UUID in email-as-username pools; challenge responses need USERNAME from "
+    "ChallengeParameters), a hex digest instead of base64, client_id + username in the wrong "
+    "order, a newline or spaces in the secret, an old secret after rotation.",
+    (
+        "`fingerprint` names the mistake that produced the hash your app sent.",
+        "Which operation failed: InitiateAuth with REFRESH_TOKEN_AUTH and "
+        "RespondToAuthChallenge need the internal username, not the alias typed at sign-in.",
+        f"`{_CHECK}` shows the client's active secrets (two during rotation).",
+    ),
+)
+_CAUSES = [
+    _SECRET_MISSING,
+    Cause(
+        "secret_missing_legacy", _SECRET_MISSING.title, _SECRET_MISSING.fix, _SECRET_MISSING.confirm
+    ),
+    _HASH_MISMATCH,
+    Cause("hash_mismatch_alt", _HASH_MISMATCH.title, _HASH_MISMATCH.fix, _HASH_MISMATCH.confirm),
+    Cause(
+        "hash_not_configured",
+        "A SECRET_HASH was sent, but app client {cid} has no client secret.",
+        "Send no SECRET_HASH / SecretHash to this client, or point the app at the client whose "
+        "secret it hashes with (the client id in the app's settings may be the wrong one).",
+        (
+            f"`{_CHECK}` reports that the client has no secret.",
+            "The app's configured client id is the one in the error.",
+        ),
+    ),
+    Cause(
+        "wrong_password",
+        "Cognito refused the username and password (not a secret-hash error).",
+        "Check the password and the username the app sends. With PreventUserExistenceErrors "
+        "on, an unknown user gets this same message. Reset the password with ForgotPassword "
+        "(or AdminSetUserPassword) if it is lost.",
+        (
+            "AdminGetUser shows whether the user exists and its status.",
+            f"`{_CHECK}` shows whether PreventUserExistenceErrors is on.",
+        ),
+    ),
+    Cause(
+        "attempts_exceeded",
+        "Too many failed sign-ins for this user: Cognito blocks further attempts for a while.",
+        "Wait before trying again, and fix what made the earlier attempts fail (usually the "
+        "password, or a retry loop in the app) instead of retrying.",
+        ("The app's logs show repeated failed sign-ins for this user just before.",),
+    ),
+    Cause(
+        "flow_not_enabled",
+        "App client does not allow the {flow} flow.",
+        "Add ALLOW_{flow} to the app client's ExplicitAuthFlows (UpdateUserPoolClient resets "
+        "every setting you leave out, so send the full client configuration), or switch the "
+        "app to a flow the client allows.",
+        (f"`{_CHECK}` lists the enabled flows.",),
+    ),
+    Cause(
+        "admin_flow_not_enabled",
+        "App client does not allow the flow that AdminInitiateAuth asked for.",
+        "For ADMIN_USER_PASSWORD_AUTH add ALLOW_ADMIN_USER_PASSWORD_AUTH to the client's "
+        "ExplicitAuthFlows (UpdateUserPoolClient resets every setting you leave out, so send "
+        "the full client configuration), or use a flow the client allows.",
+        (f"`{_CHECK}` lists the enabled flows.",),
+    ),
+    Cause(
+        "user_not_confirmed",
+        "The user exists but has not confirmed the sign-up (status UNCONFIRMED).",
+        "Confirm it: ConfirmSignUp with the code that was sent (with SecretHash on a client "
+        "with a secret), ResendConfirmationCode for a new code, or AdminConfirmSignUp as an "
+        "administrator.",
+        ("AdminGetUser shows UserStatus UNCONFIRMED.",),
+    ),
+    Cause(
+        "user_not_found",
+        "No user with this username exists in the pool (not a secret-hash error).",
+        "Check the username and that the client id belongs to the pool you expect. In pools "
+        "where users sign in by email, send the email (or the internal username).",
+        (
+            "ListUsers with a filter on the username or email finds no one.",
+            "The client id belongs to the pool you looked in (DescribeUserPoolClient).",
+        ),
+    ),
+    Cause(
+        "client_not_found",
+        "App client {cid} does not exist in the pool and region that was called.",
+        "Copy the app client id again (real ids are 26 characters of a-z and 0-9), and call "
+        "the pool's region: it is the prefix of the user pool id (eu-west-1_AbCdEf123 lives "
+        "in eu-west-1); a right id sent to another region's endpoint gets this same error.",
+        (
+            "The SDK's region equals the prefix of the user pool id.",
+            f"`{_CHECK} --region REGION` finds the client.",
+        ),
+    ),
+    Cause(
+        "pool_not_found",
+        "User pool {pool} does not exist in the region and account that was called.",
+        "Call the pool's region (the prefix of its id) with credentials of the account that "
+        "owns it, and check the pool id for typos.",
+        (
+            "The SDK's region equals the prefix of the user pool id.",
+            "ListUserPools in that region and account shows the pool.",
+        ),
+    ),
+    Cause(
+        "refresh_invalid",
+        "Cognito did not accept the refresh token.",
+        "The token is expired, truncated, or was issued to another app client or pool: send "
+        "the refresh token exactly as issued, to the client that issued it, or sign in again.",
+        (
+            "The refresh token was issued for this client id (the same client as the sign-in).",
+            "The client's refresh-token validity has not passed since the sign-in.",
+        ),
+    ),
+    Cause(
+        "refresh_revoked",
+        "The refresh token was revoked (RevokeToken, GlobalSignOut or AdminUserGlobalSignOut).",
+        "Sign in again to get a new refresh token.",
+        ("The app or an administrator signed the user out since the token was issued.",),
+    ),
+    Cause(
+        "throttled",
+        "Cognito throttled the calls (too many requests).",
+        "Back off and retry with exponential backoff; look for a retry loop in the app; ask "
+        "for a quota increase if the rate is legitimate.",
+        ("The app sends many calls for this user or client in a short time.",),
+    ),
+    Cause(
+        "limit_exceeded",
+        "Cognito refused the call: a rate or attempt limit was exceeded.",
+        "Wait before trying again (codes and password resets have per-user limits), and look "
+        "for a retry loop in the app.",
+        ("The app sends many calls for this user in a short time.",),
+    ),
+    Cause(
+        "code_mismatch",
+        "The confirmation or verification code is wrong.",
+        "Use the newest code sent to this user, copied exactly; request a new one with "
+        "ResendConfirmationCode (sign-up) or ForgotPassword (password reset).",
+        ("The code was the last one sent to this user.",),
+    ),
+    Cause(
+        "code_expired",
+        "The confirmation or verification code has expired.",
+        "Request a new code (ResendConfirmationCode or ForgotPassword) and use it promptly.",
+        ("The code is older than the newest one sent to this user.",),
+    ),
+]
+
+# Not in the AWS catalogue: how moto (the emulator this project's local Cognito
+# builds on) reports a failed hash check, and AWS's generic validation error.
+_MOTO_HASH = Cause(
+    "moto_hash_message",
+    "A NotAuthorizedException whose message is a hash: that is the moto emulator's way of "
+    "saying the SECRET_HASH did not verify (real AWS says 'Unable to verify secret hash').",
+    "Fingerprint the hash your app sent with `python -m cognito_helpers fingerprint`, and "
+    "test against this project's local Cognito, which answers like AWS.",
+    ("The endpoint the app called is moto (moto_server or a moto-based container).",),
+)
+_HASH_FORMAT = Cause(
+    "secret_hash_format",
+    "The SECRET_HASH value is not made of the characters Cognito accepts ([\\w+=/]+).",
+    "Send standard base64 with padding (44 characters, '+' and '/'), not URL-safe base64 "
+    "('-' and '_') and without spaces or newlines; `python -m cognito_helpers fingerprint` "
+    "tells which encoding the app used.",
+    ("The value the app sends contains '-', whitespace or other characters outside [\\w+=/].",),
+)
+
+CAUSES: dict[str, Cause] = {c.key: c for c in [*_CAUSES, _MOTO_HASH, _HASH_FORMAT]}
+assert set(CATALOGUE) <= set(CAUSES), "every catalogue entry needs a cause"
+
+# -- recognising the message ------------------------------------------------------------
+
+_PLACEHOLDERS = {
+    "client_id": r"['\"`]?(?P<client_id>[\w+]+)['\"`]?",
+    "user_pool_id": r"['\"`]?(?P<user_pool_id>[a-z]{2}(?:-[a-z]+)+-\d+_[\w]+|[\w-]+)['\"`]?",
+    "flow": r"(?P<flow>[A-Za-z]+(?:_[A-Za-z]+)+)",
+}
+# more specific first: "User pool client X" before "User pool X", the admin text
+# ("Auth flow not enabled") before "{flow} flow not enabled".
+_ORDER = [
+    "secret_missing",
+    "secret_missing_legacy",
+    "hash_not_configured",
+    "hash_mismatch",
+    "hash_mismatch_alt",
+    "client_not_found",
+    "pool_not_found",
+    "admin_flow_not_enabled",
+    "flow_not_enabled",
+]
+_ORDER += [k for k in CATALOGUE if k not in _ORDER]
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    body = template.rstrip(".")
+    out = []
+    for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", body):
+        out.append(r"\s+".join(re.escape(w) for w in literal.split(" ")))
+        if name:
+            out.append(_PLACEHOLDERS[name])
+    prefix = r"(?<![\w])" if body[0].isalnum() else ""
+    return re.compile(prefix + "".join(out) + r"\.?", re.IGNORECASE)
+
+
+_PATTERNS = [(key, _template_regex(CATALOGUE[key].template)) for key in _ORDER]
+_CODES = {e.code.lower(): e.code for e in CATALOGUE.values()}
+_CODE_RE = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(sorted(_CODES, key=len, reverse=True)) + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_OPERATIONS = [
+    "AdminInitiateAuth",
+    "AdminRespondToAuthChallenge",
+    "ConfirmForgotPassword",
+    "ConfirmSignUp",
+    "DescribeUserPoolClient",
+    "ForgotPassword",
+    "GetTokensFromRefreshToken",
+    "InitiateAuth",
+    "ListUserPoolClientSecrets",
+    "ResendConfirmationCode",
+    "RespondToAuthChallenge",
+    "RevokeToken",
+    "SignUp",
+    "GetUser",
+    "GlobalSignOut",
+    "AdminGetUser",
+    "AdminCreateUser",
+    "AdminConfirmSignUp",
+    "AdminSetUserPassword",
+]
+_OPS = {op.lower(): op for op in _OPERATIONS}
+_OP_RE = re.compile(
+    r"(?:calling the\s+|Cognito Identity Provider:\s*|IdentityProviderService\.|operation\s+)"
+    r"(\w+)",
+    re.IGNORECASE,
+)
+_OP_ANY = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(sorted(_OPS, key=len, reverse=True)) + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_REQUEST_ID = re.compile(
+    r"request[\s_-]*id[\"']?\s*[:=]?\s*[\"']?([0-9a-f][0-9a-f-]{7,})", re.IGNORECASE
+)
+_STATUS = re.compile(r"status\s*code[\"']?\s*[:=]?\s*(\d{3})", re.IGNORECASE)
+_FLOW_ANY = re.compile(
+    r"\b(USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|ADMIN_NO_SRP_AUTH|USER_SRP_AUTH|"
+    r"REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|USER_AUTH)\b"
+)
+_POOL_ANY = re.compile(r"\b([a-z]{2}(?:-[a-z]+)+-\d+_[A-Za-z0-9]+)\b")
+_JSON_MESSAGE = re.compile(r"[\"']message[\"']\s*:\s*[\"']((?:[^\"'\\]|\\.)*)[\"']", re.IGNORECASE)
+_AFTER_CODE = re.compile(
+    r"Exception\s*[:)]\s*(?:when calling the \w+ operation:\s*)?(.+)", re.IGNORECASE
+)
+_HASHLIKE = re.compile(r"[A-Za-z0-9+/_=-]{16,128}")
+_FORMAT_RE = re.compile(
+    r"secret_?hash.{0,200}failed to satisfy constraint|failed to satisfy constraint.{0,200}"
+    r"\[\\w\+=/\]\+|'secretHash' failed",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _sdk_form(text: str) -> str:
+    if re.search(r"An error occurred \(\w+\) when calling the \w+ operation", text, re.I):
+        return "boto3 / botocore ClientError"
+    if re.search(r"operation error Cognito Identity Provider", text, re.I):
+        return "AWS SDK for Go v2"
+    if re.search(r"\(Service:\s*CognitoIdentityProvider", text, re.I):
+        return "AWS SDK for Java v2"
+    if re.search(r"status code:\s*\d{3},\s*request id", text, re.I):
+        return "AWS SDK for Go v1"
+    if re.search(r"[\"']__type[\"']\s*:", text):
+        return "JSON error body (JS SDK v3, Amplify, raw HTTP)"
+    if _CODE_RE.search(text):
+        return "exception name and message (JS SDK v3, Amplify, .NET, logs)"
+    return "message text only"
+
+
+def _facts(text: str) -> dict[str, str]:
+    facts: dict[str, str] = {"form": _sdk_form(text)}
+    code = _CODE_RE.search(text)
+    if code:
+        facts["exception"] = _CODES[code.group(1).lower()]
+    for m in _OP_RE.finditer(text):
+        if m.group(1).lower() in _OPS:
+            facts["operation"] = _OPS[m.group(1).lower()]
+            break
+    else:
+        m = _OP_ANY.search(text)
+        if m:
+            facts["operation"] = _OPS[m.group(1).lower()]
+    for name, rx in (("request_id", _REQUEST_ID), ("status_code", _STATUS)):
+        m = rx.search(text)
+        if m:
+            facts[name] = m.group(1)
+    m = _FLOW_ANY.search(text)
+    if m:
+        facts["auth_flow"] = m.group(1)
+    m = _POOL_ANY.search(text)
+    if m:
+        facts["user_pool_id"] = m.group(1)
+    return facts
+
+
+_STOP = {
+    "the",
+    "for",
+    "was",
+    "but",
+    "and",
+    "not",
+    "this",
+    "with",
+    "please",
+    "after",
+    "some",
+    "time",
+    "error",
+    "exception",
+    "occurred",
+    "when",
+    "calling",
+    "operation",
+    "user",
+}
+
+
+def _tokens(text: str) -> set[str]:
+    words = re.findall(r"[a-z]{3,}", re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower())
+    return {w for w in words if w not in _STOP}
+
+
+_CAUSE_TOKENS = {
+    key: _tokens(re.sub(r"\{\w+\}", " ", e.template) + " " + e.code) for key, e in CATALOGUE.items()
+}
+
+
+def _closest(text: str, limit: int = 3) -> tuple[tuple[str, str], ...]:
+    words = _tokens(text)
+    scored = []
+    for key, toks in _CAUSE_TOKENS.items():
+        if toks and words & toks:
+            scored.append((len(words & toks) / len(toks), key))
+    scored.sort(key=lambda s: (-s[0], _ORDER.index(s[1])))
+    return _unique([(k, _title(k, {})) for _, k in scored])[:limit]
+
+
+def _title(key: str, facts: dict[str, str]) -> str:
+    title = CAUSES[key].title
+    if "client_id" not in facts:
+        title = title.replace("App client {cid}", "The app client").replace(
+            "client {cid}", "the app client"
+        )
+    if "user_pool_id" not in facts:
+        title = title.replace("User pool {pool}", "The user pool")
+    return title.format(
+        cid=facts.get("client_id"),
+        pool=facts.get("user_pool_id"),
+        flow=facts.get("auth_flow", "requested"),
+    )
+
+
+def _unique(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    seen: set[str] = set()
+    out = []
+    for key, title in pairs:
+        if title not in seen:
+            seen.add(title)
+            out.append((key, title))
+    return tuple(out)
+
+
+def _fmt(text: str, facts: dict[str, str]) -> str:
+    return text.replace("{cid}", facts.get("client_id", "CLIENT_ID")).replace(
+        "{flow}", facts.get("auth_flow", "<FLOW>")
+    )
+
+
+def _result(
+    key: str,
+    facts: dict[str, str],
+    evidence: list[str],
+    confidence: str,
+    alternatives: tuple[tuple[str, str], ...] = (),
+) -> Diagnosis:
+    cause = CAUSES[key]
+    confirm = tuple(_fmt(c, facts) for c in cause.confirm)
+    if facts.get("operation") and key.startswith(("hash_mismatch", "secret_missing")):
+        op = facts["operation"]
+        evidence.append(f"operation: {op}")
+    return Diagnosis(
+        kind="explain",
+        status="found",
+        key=key,
+        cause=_title(key, facts),
+        fix=_fmt(cause.fix, facts),
+        confidence=confidence,  # type: ignore[arg-type]
+        evidence=tuple(evidence),
+        confirm=confirm,
+        alternatives=alternatives,
+        facts=dict(facts),
+    )
+
+
+def explain(text: str) -> Diagnosis:
+    """Recognise a Cognito error in pasted ``text``; return its cause, fix and confirming facts.
+
+    Every row of the error table in ``shared/COGNITO_FACTS.md`` is recognised
+    from its message (exception name optional); text that matches none gives
+    ``status="unknown"`` with the closest known causes, never a guess.
+
+    >>> d = explain("An error occurred (NotAuthorizedException) when calling the "
+    ...             "InitiateAuth operation: Unable to verify secret hash for client abc123")
+    >>> d.key, d.facts["client_id"], d.facts["operation"]
+    ('hash_mismatch', 'abc123', 'InitiateAuth')
+    """
+    if not isinstance(text, str):
+        raise InvalidInputError(
+            "text", f"expected the error text (str), got {type(text).__name__}."
+        )
+    if not text.strip():
+        raise InvalidInputError(
+            "text", "is empty. Paste the error message your app or SDK printed."
+        )
+    text = text[:_MAX_TEXT]
+    flat = re.sub(r"\\+([\"'])", r"\1", re.sub(r"\s+", " ", text))
+    facts = _facts(flat)
+    code = facts.get("exception")
+    for key, rx in _PATTERNS:
+        m = rx.search(flat)
+        if not m:
+            continue
+        entry = CATALOGUE[key]
+        for name in ("client_id", "user_pool_id", "flow"):
+            value = m.groupdict().get(name)
+            if value:
+                facts["auth_flow" if name == "flow" else name] = value
+        evidence = [f"message recognised: {m.group(0).strip()!r} (AWS sends it as {entry.code})"]
+        confidence = "high"
+        if code:
+            evidence.insert(0, f"exception: {code}")
+            same = code == entry.code or {code, entry.code} == {
+                "TooManyRequestsException",
+                "LimitExceededException",
+            }
+            if not same:
+                confidence = "medium"
+                evidence.append(
+                    f"note: AWS sends this message with {entry.code}, the text says {code}"
+                )
+            elif key == "throttled" and code == "LimitExceededException":
+                key = "limit_exceeded"
+        else:
+            evidence.append("no exception name in the text; the message alone identifies it")
+        if "request_id" in facts:
+            evidence.append(f"request id: {facts['request_id']} (quote it to AWS Support)")
+        return _result(key, facts, evidence, confidence)
+    if _FORMAT_RE.search(flat):
+        return _result(
+            "secret_hash_format",
+            facts,
+            ["validation error on the secret hash's characters"],
+            "medium",
+        )
+    if code == "NotAuthorizedException":
+        after = _JSON_MESSAGE.search(flat) or _AFTER_CODE.search(flat)
+        message = after.group(1).strip().strip("\"'`.") if after else ""
+        message = re.split(r"\s+(?:status code:|\(Service:)", message)[0].strip()
+        if _HASHLIKE.fullmatch(message):
+            return _result(
+                "moto_hash_message",
+                facts,
+                [f"exception: {code}", f"the message is a hash-like value, {mask(message)}"],
+                "medium",
+            )
+    # Only an exception name: say so; one name can stand for several causes.
+    if code:
+        keys = [k for k in _ORDER if CATALOGUE[k].code == code]
+        if len(keys) == 1:
+            return _result(
+                keys[0],
+                facts,
+                [f"exception: {code}", "only the exception name was recognised, not the message"],
+                "medium",
+            )
+        return Diagnosis(
+            kind="explain",
+            status="unknown",
+            key="not_recognised",
+            cause=f"{code}, but the message is not one this tool knows: several causes "
+            "share this exception.",
+            fix="Paste the full message (everything after the exception name); the closest "
+            "known causes with this exception are listed below.",
+            confidence="low",
+            evidence=(f"exception: {code}", "message not recognised"),
+            alternatives=_unique([(k, _title(k, facts)) for k in keys]),
+            facts=facts,
+        )
+    return Diagnosis(
+        kind="explain",
+        status="unknown",
+        key="not_recognised",
+        cause="Not recognised: this text matches no Cognito error this tool knows.",
+        fix="Paste the complete error as your SDK printed it (exception name and message). "
+        "If it is a Cognito error missing here, the closest known causes are listed below; "
+        "none of them is claimed to be the answer.",
+        confidence="none",
+        evidence=(f"{len(text)} characters searched, no known exception name or message",),
+        alternatives=_closest(flat),
+        facts=facts,
+    )
