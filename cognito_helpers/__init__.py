@@ -36,27 +36,38 @@ _LAZY = {
     "reset_local_target": "target",
     "HashCheck": "fidelity",
     "hash_site": "operations",
+    # diagnosis engine (issue 4): explain/fingerprint are stdlib-only
+    "Diagnosis": "diagnosis",
+    "explain": "diagnosis",
+    "fingerprint": "diagnosis",
+    "check_client": "diagnosis",
+    "verify_flow": "diagnosis",
 }
 
 __all__ = [
     "CognitoHelpersError",
     "ConfigurationError",
     "DemoPool",
+    "Diagnosis",
     "HashCheck",
     "InvalidInputError",
     "LocalCognito",
     "LocalCognitoError",
     "Target",
     "__version__",
+    "check_client",
     "check_client_id",
     "check_client_secret",
     "check_username",
+    "explain",
+    "fingerprint",
     "get_target",
     "hash_site",
     "local_cognito",
     "mask",
     "reset_local_target",
     "secret_hash",
+    "verify_flow",
 ]
 
 
