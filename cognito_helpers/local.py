@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets as _secrets
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -169,6 +170,7 @@ class LocalCognito:
         self._on_check = on_check
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -180,19 +182,27 @@ class LocalCognito:
         from werkzeug.serving import make_server
 
         self._layer = FidelityLayer(_moto_app(), self.account_id, on_check=self._on_check)
+        # Bind ourselves: werkzeug's make_server calls sys.exit() when the port is taken.
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
         try:
-            self._server = make_server(
-                self._host,
-                self._port,
-                self._layer,
-                threaded=True,
-                request_handler=_QuietHandler.make(),
-            )
+            sock.bind((self._host, self._port))
+            sock.listen(128)
         except OSError as exc:
+            sock.close()
             raise LocalCognitoError(
                 f"cannot listen on {self._host}:{self._port} ({exc.strerror or exc}). "
                 "Choose another port, or 0 for a free one."
             ) from None
+        self._socket = sock
+        self._server = make_server(
+            self._host,
+            sock.getsockname()[1],
+            self._layer,
+            threaded=True,
+            request_handler=_QuietHandler.make(),
+            fd=sock.fileno(),
+        )
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name=f"local-cognito-{self.port}", daemon=True
@@ -210,6 +220,9 @@ class LocalCognito:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
         try:
             from moto.cognitoidp.models import cognitoidp_backends
 
