@@ -11,6 +11,7 @@ __all__ = [
     "ConfigurationError",
     "InvalidInputError",
     "LocalCognitoError",
+    "TokenError",
 ]
 
 
@@ -32,3 +33,7 @@ class ConfigurationError(CognitoHelpersError):
 
 class LocalCognitoError(CognitoHelpersError):
     """The embedded local Cognito could not start, or was used after it stopped."""
+
+
+class TokenError(CognitoHelpersError):
+    """A Cognito ID or access token failed a verification check, or its JWKS could not be read."""

@@ -1,0 +1,290 @@
+"""Verify and read the ID and access tokens Cognito returns (with PyJWT).
+
+Taught in ``notebooks/04-sign-in-flows.ipynb``. A Cognito token is an RS256
+JWT. To trust one, check, in this order (AWS developer guide, "Verifying a
+JSON Web Token"):
+
+1. it is a JWT whose header names ``RS256`` and a key id (``kid``);
+2. the ``kid`` is one of the user pool's public keys (its JWKS, at
+   ``https://cognito-idp.<region>.amazonaws.com/<pool_id>/.well-known/jwks.json``)
+   and the signature verifies with that key;
+3. it has not expired (``exp``);
+4. ``iss`` is ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``;
+5. ``token_use`` is ``id`` or ``access``, the kind you expect;
+6. it was issued to your app client: ``aud`` in an ID token, ``client_id``
+   in an access token (access tokens have no ``aud``).
+
+The local Cognito serves its JWKS from its own endpoint
+(``{endpoint_url}/{pool_id}/.well-known/jwks.json``) but writes the AWS
+issuer into ``iss``, so the JWKS address and the expected issuer are two
+separate values here: :func:`jwks_url` and :func:`expected_issuer`.
+
+Every failure raises :class:`~cognito_helpers.exceptions.TokenError` saying
+which check failed and what usually causes it; no message, repr or summary
+contains a token in full (:func:`~cognito_helpers.redact.mask`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jwt
+
+from .exceptions import InvalidInputError, TokenError
+from .redact import mask
+
+__all__ = [
+    "TokenParts",
+    "VerifiedToken",
+    "expected_issuer",
+    "fetch_jwks",
+    "jwks_url",
+    "peek",
+    "verify_for_target",
+    "verify_token",
+]
+
+TokenUse = Literal["id", "access"]
+ALGORITHM = "RS256"
+# token_use -> (claim holding the internal username, claim holding the app client id)
+_CLAIMS_OF: dict[str, tuple[str, str]] = {
+    "id": ("cognito:username", "aud"),
+    "access": ("username", "client_id"),
+}
+
+
+def expected_issuer(region: str, user_pool_id: str) -> str:
+    """The ``iss`` every token of ``user_pool_id`` carries (also on the local Cognito)."""
+    if not region or not user_pool_id:
+        raise InvalidInputError(
+            "user_pool_id", "region and user pool id are both needed to build the issuer."
+        )
+    return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+
+
+def jwks_url(region: str, user_pool_id: str, endpoint_url: str | None = None) -> str:
+    """Where the pool's public keys are served: the issuer's address on AWS, or
+    ``{endpoint_url}/{user_pool_id}/.well-known/jwks.json`` on a local endpoint."""
+    if not endpoint_url:
+        return f"{expected_issuer(region, user_pool_id)}/.well-known/jwks.json"
+    if not user_pool_id:
+        raise InvalidInputError("user_pool_id", "the user pool id is empty.")
+    return f"{endpoint_url.rstrip('/')}/{user_pool_id}/.well-known/jwks.json"
+
+
+def fetch_jwks(url: str, *, timeout: float = 5.0) -> dict[str, Any]:
+    """GET the JSON Web Key Set at ``url``; TokenError with the cause if that fails."""
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in ("http", "https"):
+        raise InvalidInputError("url", f"{url!r} is not an http(s) address of a JWKS.")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - scheme checked
+            body = response.read(1024 * 1024)
+    except urllib.error.HTTPError as exc:
+        hint = " (wrong user pool id or region?)" if exc.code in (400, 403, 404) else ""
+        raise TokenError(f"JWKS at {url} answered HTTP {exc.code}{hint}.") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise TokenError(
+            f"cannot fetch the JWKS at {url}: {reason}. Is the endpoint running and reachable?"
+        ) from None
+    try:
+        jwks = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise TokenError(f"the answer from {url} is not JSON, so not a JWKS.") from None
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
+        raise TokenError(f"the answer from {url} is not a JWKS (no 'keys' list).")
+    return jwks
+
+
+@dataclass(frozen=True)
+class TokenParts:
+    """A token's header and claims, read WITHOUT checking anything (for display only)."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    masked: str
+
+    @property
+    def token_use(self) -> str | None:
+        return self.claims.get("token_use")
+
+
+def _require_jwt(token: Any) -> str:
+    if not isinstance(token, str):
+        raise InvalidInputError(
+            "token", f"expected the token as text (str), got {type(token).__name__}."
+        )
+    if token.count(".") != 2:
+        raise TokenError(
+            f"token {mask(token)} is not a JWT: a JWT is three base64url parts separated by "
+            "dots. A refresh token is not a JWT you can read; pass the IdToken or AccessToken."
+        )
+    return token
+
+
+def peek(token: str) -> TokenParts:
+    """Header and claims of ``token`` without verifying it. Never trust these for access."""
+    token = _require_jwt(token)
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise TokenError(f"token {mask(token)} cannot be decoded: {exc}.") from None
+    return TokenParts(header, claims, mask(token))
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A token whose signature, expiry, issuer, ``token_use`` and audience all checked out."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any] = field(repr=False)
+    masked: str
+
+    @property
+    def token_use(self) -> TokenUse:
+        return self.claims["token_use"]
+
+    @property
+    def username(self) -> str | None:
+        """The user's internal username: ``username`` (access) / ``cognito:username`` (id).
+        In an email-as-username pool this is the UUID, not the e-mail."""
+        return self.claims.get(_CLAIMS_OF[self.token_use][0])
+
+    @property
+    def client_id(self) -> str:
+        """The app client the token was issued to (``aud`` or ``client_id``)."""
+        return self.claims[_CLAIMS_OF[self.token_use][1]]
+
+    @property
+    def lifetime(self) -> int:
+        """Seconds between issue (``iat``) and expiry (``exp``)."""
+        return int(self.claims["exp"]) - int(self.claims["iat"])
+
+    def expires_in(self, now: float | None = None) -> int:
+        """Seconds left before expiry (negative once expired)."""
+        return int(self.claims["exp"] - (time.time() if now is None else now))
+
+    def __repr__(self) -> str:
+        return (
+            f"VerifiedToken({self.token_use}, {self.masked}, kid={self.header.get('kid')!r}, "
+            f"username={self.username!r}, client_id={self.client_id!r})"
+        )
+
+
+def _key_for(kid: Any, jwks: dict[str, Any], masked: str) -> Any:
+    try:
+        keyset = jwt.PyJWKSet.from_dict(jwks)
+    except jwt.PyJWTError as exc:
+        raise TokenError(f"the JWKS cannot be used: {exc}.") from None
+    for key in keyset.keys:
+        if key.key_id == kid:
+            return key
+    known = ", ".join(repr(k.key_id) for k in keyset.keys)
+    raise TokenError(
+        f"token {masked} was signed with key id kid={kid!r}, which is not in the pool's JWKS "
+        f"(it has {known}): the token comes from another user pool (or region), or the pool's "
+        "keys changed; fetch the JWKS of the pool that issued it."
+    )
+
+
+def verify_token(
+    token: str,
+    *,
+    jwks: dict[str, Any],
+    issuer: str,
+    client_id: str,
+    token_use: TokenUse | None = None,
+    leeway: float = 0,
+) -> VerifiedToken:
+    """Verify a Cognito ID or access token; return its header and claims.
+
+    ``jwks`` is the pool's key set (:func:`fetch_jwks`), ``issuer`` the
+    expected ``iss`` (:func:`expected_issuer`), ``client_id`` your app
+    client. ``token_use`` (``"id"`` / ``"access"``) insists on one kind.
+    Raises :class:`TokenError` naming the first check that fails.
+    """
+    token = _require_jwt(token)
+    if token_use not in (None, "id", "access"):
+        raise InvalidInputError("token_use", f"{token_use!r}: use 'id', 'access' or None.")
+    masked = mask(token)
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise TokenError(f"token {masked} has no readable header: {exc}.") from None
+    if header.get("alg") != ALGORITHM:
+        raise TokenError(
+            f"token {masked} says alg={header.get('alg')!r}; Cognito signs with {ALGORITHM} "
+            "only. Refuse anything else (an 'alg' you accept is an attack surface)."
+        )
+    key = _key_for(header.get("kid"), jwks, masked)
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            issuer=issuer,
+            leeway=leeway,
+            options={"verify_aud": False, "require": ["exp", "iat", "iss", "token_use"]},
+        )
+    except jwt.ExpiredSignatureError:
+        exp = peek(token).claims.get("exp")
+        ago = int(time.time() - exp) if isinstance(exp, (int, float)) else "?"
+        raise TokenError(
+            f"token {masked} expired {ago} s ago (exp={exp}). Get new tokens: sign in again, "
+            "or use the refresh token (REFRESH_TOKEN_AUTH)."
+        ) from None
+    except jwt.InvalidIssuerError:
+        got = peek(token).claims.get("iss")
+        raise TokenError(
+            f"token {masked} was issued by {got!r}, expected {issuer!r}: a token of another "
+            "user pool or region."
+        ) from None
+    except jwt.InvalidSignatureError:
+        raise TokenError(
+            f"token {masked}: the signature does not verify with the pool's key "
+            f"kid={header.get('kid')!r}. The token was altered, or signed by someone else."
+        ) from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise TokenError(
+            f"token {masked} lacks the {exc.claim!r} claim Cognito always sets."
+        ) from None
+    except jwt.PyJWTError as exc:
+        raise TokenError(f"token {masked} failed verification: {exc}.") from None
+    use = claims.get("token_use")
+    if use not in _CLAIMS_OF:
+        raise TokenError(f"token {masked} has token_use={use!r}; Cognito uses 'id' or 'access'.")
+    if token_use is not None and use != token_use:
+        raise TokenError(
+            f"token {masked} is an {use} token, but an {token_use} token is expected here. "
+            "APIs take the AccessToken; your app reads the user's attributes from the IdToken."
+        )
+    claim = _CLAIMS_OF[use][1]
+    if claims.get(claim) != client_id:
+        raise TokenError(
+            f"token {masked} was issued to app client {claims.get(claim)!r} ({claim}), not to "
+            f"{client_id!r}: a token of another app client must not be accepted."
+        )
+    return VerifiedToken(header, claims, masked)
+
+
+def verify_for_target(
+    token: str, target: Any, *, token_use: TokenUse | None = None
+) -> VerifiedToken:
+    """:func:`verify_token` against a :class:`~cognito_helpers.target.Target`: fetch its
+    pool's JWKS (from its endpoint when it has one) and expect its issuer and app client."""
+    url = jwks_url(target.region, target.user_pool_id, target.endpoint_url)
+    return verify_token(
+        token,
+        jwks=fetch_jwks(url),
+        issuer=expected_issuer(target.region, target.user_pool_id),
+        client_id=target.client_id,
+        token_use=token_use,
+    )
