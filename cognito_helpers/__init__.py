@@ -20,6 +20,7 @@ from .exceptions import (
     ConfigurationError,
     InvalidInputError,
     LocalCognitoError,
+    TokenError,
 )
 from .hashing import check_client_id, check_client_secret, check_username, secret_hash
 from .redact import mask
@@ -42,6 +43,13 @@ _LAZY = {
     "fingerprint": "diagnosis",
     "check_client": "diagnosis",
     "verify_flow": "diagnosis",
+    # verify and read tokens (notebook 04)
+    "expected_issuer": "tokens",
+    "fetch_jwks": "tokens",
+    "jwks_url": "tokens",
+    "peek_token": "tokens",
+    "verify_for_target": "tokens",
+    "verify_token": "tokens",
 }
 
 __all__ = [
@@ -54,20 +62,27 @@ __all__ = [
     "LocalCognito",
     "LocalCognitoError",
     "Target",
+    "TokenError",
     "__version__",
     "check_client",
     "check_client_id",
     "check_client_secret",
     "check_username",
+    "expected_issuer",
     "explain",
+    "fetch_jwks",
     "fingerprint",
     "get_target",
     "hash_site",
+    "jwks_url",
     "local_cognito",
     "mask",
+    "peek_token",
     "reset_local_target",
     "secret_hash",
     "verify_flow",
+    "verify_for_target",
+    "verify_token",
 ]
 
 

@@ -45,7 +45,7 @@ __all__ = [
     "expected_issuer",
     "fetch_jwks",
     "jwks_url",
-    "peek",
+    "peek_token",
     "verify_for_target",
     "verify_token",
 ]
@@ -129,7 +129,7 @@ def _require_jwt(token: Any) -> str:
     return token
 
 
-def peek(token: str) -> TokenParts:
+def peek_token(token: str) -> TokenParts:
     """Header and claims of ``token`` without verifying it. Never trust these for access."""
     token = _require_jwt(token)
     try:
@@ -235,14 +235,14 @@ def verify_token(
             options={"verify_aud": False, "require": ["exp", "iat", "iss", "token_use"]},
         )
     except jwt.ExpiredSignatureError:
-        exp = peek(token).claims.get("exp")
+        exp = peek_token(token).claims.get("exp")
         ago = int(time.time() - exp) if isinstance(exp, (int, float)) else "?"
         raise TokenError(
             f"token {masked} expired {ago} s ago (exp={exp}). Get new tokens: sign in again, "
             "or use the refresh token (REFRESH_TOKEN_AUTH)."
         ) from None
     except jwt.InvalidIssuerError:
-        got = peek(token).claims.get("iss")
+        got = peek_token(token).claims.get("iss")
         raise TokenError(
             f"token {masked} was issued by {got!r}, expected {issuer!r}: a token of another "
             "user pool or region."

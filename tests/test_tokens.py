@@ -19,7 +19,7 @@ from cognito_helpers.tokens import (
     expected_issuer,
     fetch_jwks,
     jwks_url,
-    peek,
+    peek_token,
     verify_for_target,
     verify_token,
 )
@@ -178,11 +178,11 @@ def test_missing_claim(key, jwks) -> None:
 
 def test_not_a_jwt() -> None:
     with pytest.raises(TokenError, match=r"not a JWT.*refresh token"):
-        peek("a1fcf488-b5f8-40a5-8685-474bf8341b94")
+        peek_token("a1fcf488-b5f8-40a5-8685-474bf8341b94")
     with pytest.raises(InvalidInputError, match="token"):
-        peek(b"eyJ.a.b")  # type: ignore[arg-type]
+        peek_token(b"eyJ.a.b")  # type: ignore[arg-type]
     with pytest.raises(TokenError, match="cannot be decoded"):
-        peek("not.a.jwt")
+        peek_token("not.a.jwt")
 
 
 def test_messages_and_reprs_never_contain_the_token(key, jwks) -> None:
@@ -194,7 +194,7 @@ def test_messages_and_reprs_never_contain_the_token(key, jwks) -> None:
     good = _verify(_sign(key), jwks)
     assert _sign(key)[:40] not in repr(good)
     assert "chars)" in repr(good)
-    parts = peek(token)
+    parts = peek_token(token)
     assert parts.token_use == "access" and token not in repr(parts)
 
 
