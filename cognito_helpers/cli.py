@@ -207,9 +207,18 @@ def _add_snippet(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_snippet)
 
 
+# -- workshop -----------------------------------------------------------------
+
+
+def _add_workshop(sub: argparse._SubParsersAction) -> None:
+    from .workshop import add_subcommand
+
+    add_subcommand(sub)
+
+
 # Subcommands register here, in the order --help lists them.
 _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_hash, _add_local, _add_snippet,
+    _add_hash, _add_local, _add_snippet, _add_workshop,
 ]
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "InvalidInputError",
     "LocalCognitoError",
     "TokenError",
+    "WorkshopError",
 ]
 
 
@@ -37,3 +38,7 @@ class LocalCognitoError(CognitoHelpersError):
 
 class TokenError(CognitoHelpersError):
     """A Cognito ID or access token failed a verification check, or its JWKS could not be read."""
+
+
+class WorkshopError(CognitoHelpersError):
+    """Provisioning or removing a workshop's user pool failed part way (the state file says what exists)."""

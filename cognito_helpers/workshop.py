@@ -1,0 +1,644 @@
+"""Provision (and remove) a user pool for a workshop: one pool, one app client, N participants.
+
+``python -m cognito_helpers workshop up --participants 12`` creates, in the
+account and region of the instructor's AWS credentials (or on the endpoint
+given with ``--endpoint-url``, e.g. a local Cognito):
+
+* a user pool named and tagged after the workshop id
+  (``UserPoolTags {"cognito-lab-workshop": <id>}``);
+* an app client **with a secret** and the flows the notebooks use;
+* N confirmed participant users with generated passwords;
+
+and writes, in a directory only the owner can read (mode 700, files 600):
+
+* ``workshop.json``: the state file (what exists, no secrets), read by ``down``;
+* ``participants.csv`` and ``participants.html`` (printable, one card each);
+* ``env/<username>.env``: the variables ``get_target()`` reads (see the README,
+  "Run a workshop").
+
+The terminal only ever shows secrets and passwords masked. ``down`` deletes
+exactly the pool ``up`` created (found by the state file, or by its tag with
+``--workshop-id``), then the files; it is idempotent and safe to re-run after
+a failure of ``up`` or of ``down`` itself. Documented in the README.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import io
+import json
+import os
+import re
+import secrets
+import string
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .exceptions import ConfigurationError, InvalidInputError, WorkshopError
+from .redact import mask
+
+__all__ = [
+    "FLOWS",
+    "MAX_PARTICIPANTS",
+    "STATE_FILE",
+    "TAG_KEY",
+    "DownResult",
+    "Participant",
+    "Workshop",
+    "find_workshop_pools",
+    "generate_password",
+    "workshop_down",
+    "workshop_up",
+]
+
+TAG_KEY = "cognito-lab-workshop"
+STATE_FILE = "workshop.json"
+STATE_VERSION = 1
+_PAGE_SIZE = 60  # ListUserPools' maximum MaxResults
+MAX_PARTICIPANTS = 200
+#: The flows the notebooks use (SRP for the SRP lesson, refresh for notebook 05...).
+FLOWS = [
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+]
+_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
+_WORKSHOP_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}-[0-9a-f]{6}")
+# Symbols Cognito's password policy counts that are also safe unquoted in an
+# env file (`source`, docker --env-file, python-dotenv) and easy to read aloud.
+_SYMBOLS = "-_.+"
+_LETTERS = "".join(c for c in string.ascii_letters if c not in "lIO")
+_DIGITS = "23456789"
+
+Progress = Callable[[str], None]
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password meeting Cognito's default policy (upper, lower, digit, symbol)."""
+    if length < 8:
+        raise InvalidInputError("length", f"must be at least 8 (Cognito's minimum), got {length}")
+    alphabet = _LETTERS + _DIGITS + _SYMBOLS
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (
+            any(c.islower() for c in pw)
+            and any(c.isupper() for c in pw)
+            and any(c in _DIGITS for c in pw)
+            and any(c in _SYMBOLS for c in pw)
+            and pw[0].isalnum()
+        ):
+            return pw
+
+
+@dataclass(frozen=True)
+class Participant:
+    """One participant's sign-in; the repr masks the password."""
+
+    username: str
+    password: str = field(repr=False)
+    env_file: str
+
+    def __repr__(self) -> str:
+        return f"Participant({self.username!r}, password={mask(self.password, keep=0)})"
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """What ``workshop_up`` created; the repr masks the client secret."""
+
+    workshop_id: str
+    region: str
+    endpoint_url: str | None
+    user_pool_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    participants: tuple[Participant, ...]
+    out_dir: Path
+
+    def __repr__(self) -> str:
+        return (
+            f"Workshop({self.workshop_id!r}, pool={self.user_pool_id}, client={self.client_id}, "
+            f"secret={mask(self.client_secret)}, participants={len(self.participants)})"
+        )
+
+    def env(self, participant: Participant) -> dict[str, str]:
+        """The environment of one participant (what their env file holds)."""
+        env = {
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "COGNITO_USER_POOL_ID": self.user_pool_id,
+            "COGNITO_CLIENT_ID": self.client_id,
+            "COGNITO_CLIENT_SECRET": self.client_secret,
+            "COGNITO_USERNAME": participant.username,
+            "COGNITO_PASSWORD": participant.password,
+        }
+        if self.endpoint_url:
+            env["COGNITO_ENDPOINT_URL"] = self.endpoint_url
+        return env
+
+
+@dataclass
+class DownResult:
+    """What ``workshop_down`` removed (or found already gone)."""
+
+    workshop_id: str | None
+    deleted_pools: list[str] = field(default_factory=list)
+    already_gone: list[str] = field(default_factory=list)
+    deleted_files: list[str] = field(default_factory=list)
+
+
+# -- files -------------------------------------------------------------------------
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 600, atomically (tmp file + rename)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def _state_path(out_dir: Path) -> Path:
+    return out_dir / STATE_FILE
+
+
+def _save_state(out_dir: Path, state: dict[str, Any]) -> None:
+    _write_private(_state_path(out_dir), json.dumps(state, indent=2) + "\n")
+
+
+def _load_state(out_dir: Path) -> dict[str, Any] | None:
+    path = _state_path(out_dir)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(
+            "--out", f"{path} is not a workshop state file ({exc.__class__.__name__}); "
+            "pass --workshop-id to find the pool by its tag instead."
+        ) from None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        raise InvalidInputError("--out", f"{path} is not a version-{STATE_VERSION} workshop state file")
+    return state
+
+
+def _env_text(env: dict[str, str]) -> str:
+    head = "# Cognito Secret Hash Lab workshop settings. Secret: keep this file private.\n"
+    return head + "".join(f"{k}={v}\n" for k, v in env.items())
+
+
+def _sheet_csv(ws: Workshop) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        ["username", "password", "user_pool_id", "client_id", "client_secret", "region", "env_file"]
+    )
+    for p in ws.participants:
+        writer.writerow(
+            [p.username, p.password, ws.user_pool_id, ws.client_id, ws.client_secret, ws.region,
+             p.env_file]
+        )
+    return buf.getvalue()
+
+
+def _sheet_html(ws: Workshop) -> str:
+    e = html.escape
+    cards = []
+    for p in ws.participants:
+        rows = [
+            ("Username", p.username),
+            ("Password", p.password),
+            ("Region", ws.region),
+            ("User pool id", ws.user_pool_id),
+            ("App client id", ws.client_id),
+            ("Client secret", ws.client_secret),
+        ]
+        if ws.endpoint_url:
+            rows.append(("Endpoint", ws.endpoint_url))
+        body = "".join(f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in rows)
+        cards.append(
+            f'<section class="card"><h2>{e(p.username)}</h2><table>{body}</table>'
+            f"<p>Or load <code>{e(p.env_file)}</code> into your environment.</p></section>"
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Workshop {e(ws.workshop_id)}: participant sheet</title>
+<style>
+body {{ font-family: sans-serif; margin: 1.5em; }}
+.card {{ border: 1px dashed #888; padding: .5em 1em; margin: 0 0 1em; break-inside: avoid; }}
+th {{ text-align: left; padding-right: 1em; font-weight: normal; color: #444; }}
+code {{ font-size: 1.05em; word-break: break-all; }}
+@media print {{ .card {{ page-break-inside: avoid; }} }}
+</style></head><body>
+<h1>Cognito Secret Hash Lab: workshop {e(ws.workshop_id)}</h1>
+<p>Cut along the dashed lines: one card per participant. Secret: do not share or post.</p>
+{"".join(cards)}
+</body></html>
+"""
+
+
+# -- AWS calls ---------------------------------------------------------------------
+
+
+def make_client(region: str, endpoint_url: str | None = None) -> Any:
+    """A boto3 ``cognito-idp`` client for the instructor's credentials (standard retries)."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(region_name=region)
+    if session.get_credentials() is None:
+        raise ConfigurationError(
+            "no AWS credentials found; provisioning calls are signed. Set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any dummy values for a local Cognito)."
+        )
+    return session.client(
+        "cognito-idp",
+        endpoint_url=endpoint_url,
+        config=Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5,
+                      read_timeout=30),
+    )
+
+
+def _aws_failure(exc: BaseException, doing: str) -> WorkshopError:
+    """A WorkshopError saying what failed, with AWS's code and message (never a secret)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        detail = f"{err.get('Code', 'Error')}: {err.get('Message', '')}".strip()
+    elif isinstance(exc, BotoCoreError):
+        detail = str(exc)
+    else:
+        detail = f"{exc.__class__.__name__}: {exc}"
+    return WorkshopError(f"{doing} failed ({detail})")
+
+
+def _is_not_found(exc: BaseException) -> bool:
+    from botocore.exceptions import ClientError
+
+    return (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException"
+    )
+
+
+def find_workshop_pools(cip: Any, workshop_id: str) -> Iterator[str]:
+    """Ids of the pools tagged ``{TAG_KEY: workshop_id}`` (ListUserPools, all pages).
+
+    ListUserPools does not return tags, so pools named after the workshop are
+    described and their ``UserPoolTags`` checked: a pool is only ever chosen by
+    its tag, never by its name alone.
+    """
+    token: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"MaxResults": _PAGE_SIZE}
+        if token:
+            kwargs["NextToken"] = token
+        page = cip.list_user_pools(**kwargs)
+        for pool in page.get("UserPools", []):
+            if pool.get("Name") != workshop_id:
+                continue
+            try:
+                described = cip.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+            except Exception as exc:
+                if _is_not_found(exc):
+                    continue
+                raise
+            if (described.get("UserPoolTags") or {}).get(TAG_KEY) == workshop_id:
+                yield pool["Id"]
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def _pool_tag(cip: Any, pool_id: str) -> str | None:
+    """The workshop tag of a pool, or None when the pool does not exist."""
+    try:
+        described = cip.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    except Exception as exc:
+        if _is_not_found(exc):
+            return None
+        raise
+    return (described.get("UserPoolTags") or {}).get(TAG_KEY, "")
+
+
+# -- up ----------------------------------------------------------------------------
+
+
+def _check_up_args(participants: int, prefix: str) -> None:
+    if not isinstance(participants, int) or not 1 <= participants <= MAX_PARTICIPANTS:
+        raise InvalidInputError(
+            "--participants", f"must be a whole number from 1 to {MAX_PARTICIPANTS}, got {participants!r}"
+        )
+    if not _PREFIX.fullmatch(prefix or ""):
+        raise InvalidInputError(
+            "--prefix", f"{prefix!r} is not allowed: use 1-40 letters, digits or '-', "
+            "starting with a letter or digit (e.g. cognito-lab)"
+        )
+
+
+def workshop_up(
+    participants: int,
+    *,
+    out_dir: str | os.PathLike[str],
+    region: str,
+    prefix: str = "cognito-lab",
+    endpoint_url: str | None = None,
+    client: Any = None,
+    progress: Progress = _stderr,
+) -> Workshop:
+    """Create the pool, the client with a secret and ``participants`` users; write the files.
+
+    The state file is written before the first call and updated after each, so
+    whatever happens, ``workshop_down(out_dir=...)`` can remove what exists.
+    """
+    _check_up_args(participants, prefix)
+    out = Path(out_dir)
+    if _load_state(out) is not None:
+        raise InvalidInputError(
+            "--out", f"{out} already holds a workshop ({STATE_FILE}). Run "
+            f"'python -m cognito_helpers workshop down --out {out}' first, or choose another --out."
+        )
+    _private_dir(out)
+    cip = client if client is not None else make_client(region, endpoint_url)
+    workshop_id = f"{prefix}-{secrets.token_hex(3)}"
+    width = max(2, len(str(participants)))
+    usernames = [f"{prefix}-{n:0{width}d}" for n in range(1, participants + 1)]
+    state: dict[str, Any] = {
+        "version": STATE_VERSION,
+        "workshop_id": workshop_id,
+        "status": "creating",
+        "region": region,
+        "endpoint_url": endpoint_url,
+        "tag": {TAG_KEY: workshop_id},
+        "user_pool_id": None,
+        "client_id": None,
+        "users": [],
+        "files": [],
+    }
+    _save_state(out, state)
+    progress(f"workshop {workshop_id}: creating in {region}"
+             + (f" at {endpoint_url}" if endpoint_url else ""))
+    step = "CreateUserPool"
+    try:
+        pool = cip.create_user_pool(
+            PoolName=workshop_id,
+            UserPoolTags={TAG_KEY: workshop_id},
+            DeletionProtection="INACTIVE",
+            Policies={"PasswordPolicy": {
+                "MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                "RequireNumbers": True, "RequireSymbols": True,
+                "TemporaryPasswordValidityDays": 7,
+            }},
+        )["UserPool"]
+        state["user_pool_id"] = pool["Id"]
+        _save_state(out, state)
+        progress(f"  user pool   {pool['Id']} (tag {TAG_KEY}={workshop_id})")
+
+        step = "CreateUserPoolClient"
+        app = cip.create_user_pool_client(
+            UserPoolId=pool["Id"],
+            ClientName=f"{workshop_id}-app",
+            GenerateSecret=True,
+            ExplicitAuthFlows=FLOWS,
+        )["UserPoolClient"]
+        state["client_id"] = app["ClientId"]
+        _save_state(out, state)
+        secret = app["ClientSecret"]
+        progress(f"  app client  {app['ClientId']} secret {mask(secret)}")
+
+        env_dir = out / "env"
+        _private_dir(env_dir)
+        people = []
+        for username in usernames:
+            step = f"creating user {username}"
+            password = generate_password()
+            cip.admin_create_user(
+                UserPoolId=pool["Id"], Username=username, MessageAction="SUPPRESS",
+                TemporaryPassword=generate_password(),
+            )
+            state["users"].append(username)
+            _save_state(out, state)
+            cip.admin_set_user_password(
+                UserPoolId=pool["Id"], Username=username, Password=password, Permanent=True
+            )
+            people.append(Participant(username, password, f"env/{username}.env"))
+        progress(f"  users       {len(people)} confirmed ({usernames[0]} ... {usernames[-1]}), "
+                 "passwords generated")
+    except WorkshopError:
+        raise
+    except Exception as exc:
+        state["status"] = "failed"
+        state["failed_at"] = step
+        _save_state(out, state)
+        failure = _aws_failure(exc, step)
+        raise WorkshopError(
+            f"{failure}. What was created is recorded in {_state_path(out)}; remove it with "
+            f"'python -m cognito_helpers workshop down --out {out}'."
+        ) from None
+
+    ws = Workshop(workshop_id, region, endpoint_url, pool["Id"], app["ClientId"], secret,
+                  tuple(people), out)
+    files = [f"env/{p.username}.env" for p in people] + ["participants.csv", "participants.html"]
+    state["files"] = files
+    _save_state(out, state)
+    for p in people:
+        _write_private(out / p.env_file, _env_text(ws.env(p)))
+    _write_private(out / "participants.csv", _sheet_csv(ws))
+    _write_private(out / "participants.html", _sheet_html(ws))
+    state["status"] = "ready"
+    _save_state(out, state)
+    progress(f"  files       {out}/participants.csv, participants.html, env/*.env "
+             "(owner-only: dir 700, files 600; passwords and secret are only in these files)")
+    return ws
+
+
+# -- down --------------------------------------------------------------------------
+
+
+def _remove_files(out: Path, names: list[str], result: DownResult) -> None:
+    for name in names:
+        path = out / name
+        if path.resolve().parent not in (out.resolve(), (out / "env").resolve()):
+            continue  # a tampered state file must not make us delete elsewhere
+        try:
+            path.unlink()
+            result.deleted_files.append(name)
+        except FileNotFoundError:
+            pass
+    with contextlib.suppress(OSError):
+        (out / "env").rmdir()
+
+
+def workshop_down(
+    *,
+    out_dir: str | os.PathLike[str] | None = None,
+    workshop_id: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    client: Any = None,
+    progress: Progress = _stderr,
+) -> DownResult:
+    """Delete the workshop's pool (with its client and users), then the files ``up`` wrote.
+
+    The pool is found by the state file in ``out_dir`` and/or by its tag
+    (``workshop_id``); a pool is deleted only if it carries this workshop's tag.
+    Anything already gone is skipped, so running it twice is harmless.
+    """
+    if out_dir is None and workshop_id is None:
+        raise InvalidInputError("--out", "give --out DIR (the directory 'up' wrote) or --workshop-id ID")
+    if workshop_id is not None and not _WORKSHOP_ID.fullmatch(workshop_id):
+        raise InvalidInputError(
+            "--workshop-id", f"{workshop_id!r} is not a workshop id (like cognito-lab-1a2b3c; "
+            f"'up' prints it and {STATE_FILE} holds it)"
+        )
+    out = Path(out_dir) if out_dir is not None else None
+    state = _load_state(out) if out is not None else None
+    if state is not None:
+        if workshop_id is not None and workshop_id != state["workshop_id"]:
+            raise InvalidInputError(
+                "--workshop-id", f"{workshop_id} does not match {state['workshop_id']} in {out / STATE_FILE}"
+            )
+        workshop_id = state["workshop_id"]
+        region = region or state["region"]
+        endpoint_url = endpoint_url or state.get("endpoint_url")
+    result = DownResult(workshop_id)
+    if workshop_id is None:
+        progress(f"no workshop state in {out}: nothing to remove (already down?)")
+        return result
+    if not region:
+        raise InvalidInputError("--region", "not given and not in the state file; pass --region")
+    cip = client if client is not None else make_client(region, endpoint_url)
+
+    try:
+        candidates: list[str] = []
+        if state is not None and state.get("user_pool_id"):
+            candidates.append(state["user_pool_id"])
+        else:
+            # up died before recording the pool id (or there is no state file): use the tag.
+            candidates.extend(find_workshop_pools(cip, workshop_id))
+        for pool_id in candidates:
+            tag = _pool_tag(cip, pool_id)
+            if tag is None:
+                result.already_gone.append(pool_id)
+                progress(f"  user pool   {pool_id} already gone")
+                continue
+            if tag != workshop_id:
+                raise WorkshopError(
+                    f"user pool {pool_id} is not tagged {TAG_KEY}={workshop_id}; "
+                    "refusing to delete it."
+                )
+            try:
+                cip.delete_user_pool(UserPoolId=pool_id)
+            except Exception as exc:
+                if not _is_not_found(exc):
+                    raise
+            result.deleted_pools.append(pool_id)
+            progress(f"  user pool   {pool_id} deleted (with its app client and users)")
+    except WorkshopError:
+        raise
+    except Exception as exc:
+        failure = _aws_failure(exc, f"removing workshop {workshop_id}")
+        raise WorkshopError(f"{failure}. Nothing else was removed; run the same command again.") from None
+
+    if out is not None and state is not None:
+        names = list(state.get("files") or [])
+        if not names and (out / "env").is_dir():
+            names = [f"env/{u}.env" for u in state.get("users", [])]
+        names += ["participants.csv", "participants.html"]
+        _remove_files(out, sorted(set(names)), result)
+        _state_path(out).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            out.rmdir()  # left in place when the instructor's own files are in it
+    progress(f"workshop {workshop_id}: removed ({len(result.deleted_pools)} pool deleted, "
+             f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files)")
+    return result
+
+
+# -- CLI ---------------------------------------------------------------------------
+
+
+def _region(args: Any, *, required: bool) -> str | None:
+    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if required and not region:
+        raise InvalidInputError(
+            "--region", "not given; pass --region (e.g. eu-west-1) or set AWS_REGION"
+        )
+    return region
+
+
+def _cmd_up(args: Any) -> int:
+    ws = workshop_up(
+        args.participants,
+        out_dir=args.out,
+        region=_region(args, required=True) or "",
+        prefix=args.prefix,
+        endpoint_url=args.endpoint_url,
+    )
+    print(f"workshop {ws.workshop_id} ready: {len(ws.participants)} participants, sheet "
+          f"{ws.out_dir / 'participants.html'}; remove with: python -m cognito_helpers "
+          f"workshop down --out {ws.out_dir}")
+    return 0
+
+
+def _cmd_down(args: Any) -> int:
+    result = workshop_down(
+        out_dir=args.out or (None if args.workshop_id else "workshop"),
+        workshop_id=args.workshop_id,
+        region=_region(args, required=False),
+        endpoint_url=args.endpoint_url,
+    )
+    if result.workshop_id:
+        print(f"workshop {result.workshop_id} removed")
+    return 0
+
+
+def add_subcommand(sub: Any) -> None:
+    """Register ``workshop up`` / ``workshop down`` on the CLI (``cli._SUBCOMMANDS``)."""
+    p = sub.add_parser(
+        "workshop",
+        help="provision (up) or remove (down) a user pool for a workshop room",
+        description="Create a tagged user pool, an app client with a secret and N participant "
+        "users, with a participant sheet and one env file each (owner-only files); or remove "
+        "exactly what 'up' created. Uses your AWS credentials, or --endpoint-url.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions.required = True
+
+    def common(q: Any) -> None:
+        q.add_argument("--out", metavar="DIR", default=None if q.prog.endswith("down") else "workshop",
+                       help="directory for the sheet, env files and state (default: ./workshop)")
+        q.add_argument("--region", help="AWS region (default: $AWS_REGION)")
+        q.add_argument("--endpoint-url", metavar="URL",
+                       help="another Cognito endpoint, e.g. a local one (http://127.0.0.1:PORT)")
+
+    up = actions.add_parser("up", help="create the pool, client and participants")
+    up.add_argument("--participants", "-n", type=int, required=True, metavar="N",
+                    help=f"number of participant users (1-{MAX_PARTICIPANTS})")
+    up.add_argument("--prefix", default="cognito-lab",
+                    help="names: pool <prefix>-<hex>, users <prefix>-01... (default cognito-lab)")
+    common(up)
+    up.set_defaults(func=_cmd_up)
+
+    down = actions.add_parser("down", help="delete what 'up' created (idempotent)")
+    down.add_argument("--workshop-id", metavar="ID",
+                      help="find the pool by its tag (when the state file is lost)")
+    common(down)
+    down.set_defaults(func=_cmd_down)

@@ -1,0 +1,336 @@
+"""Workshop provisioning: `workshop up` / `down` end to end against the local Cognito."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from cognito_helpers import workshop as wsm
+from cognito_helpers.exceptions import InvalidInputError, WorkshopError
+from cognito_helpers.hashing import secret_hash
+from cognito_helpers.local import LocalCognito
+from cognito_helpers.target import get_target
+from cognito_helpers.workshop import (
+    FLOWS,
+    STATE_FILE,
+    TAG_KEY,
+    find_workshop_pools,
+    generate_password,
+    workshop_down,
+    workshop_up,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(*args: str, endpoint: str | None = None, env_extra: dict | None = None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
+    env.update(AWS_ACCESS_KEY_ID="AKIAWORKSHOPTEST0000", AWS_SECRET_ACCESS_KEY="dummy-for-local")
+    env.update(env_extra or {})
+    cmd = [sys.executable, "-m", "cognito_helpers", "workshop", *args]
+    if endpoint:
+        cmd += ["--endpoint-url", endpoint]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def _read_env(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line
+             and not line.startswith("#"))
+    return {k: v for k, v in pairs}
+
+
+def _all_pools(cip) -> list[dict]:
+    pools, token = [], None
+    while True:
+        page = cip.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
+        pools += page["UserPools"]
+        token = page.get("NextToken")
+        if not token:
+            return pools
+
+
+def _tagged(cip, workshop_id: str) -> list[str]:
+    return [p["Id"] for p in _all_pools(cip)
+            if (cip.describe_user_pool(UserPoolId=p["Id"])["UserPool"].get("UserPoolTags") or {})
+            .get(TAG_KEY) == workshop_id]
+
+
+class Flaky:
+    """A cognito-idp client whose ``method`` fails from its ``after+1``-th call (or once)."""
+
+    def __init__(self, real, method: str, after: int = 0, *, act_first: bool = False,
+                 once: bool = False) -> None:
+        self._real, self._method, self._after = real, method, after
+        self._act_first, self._once, self.calls, self.failed = act_first, once, 0, 0
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._real, name)
+        if name != self._method:
+            return attr
+
+        def call(**kwargs):
+            self.calls += 1
+            if self.calls > self._after and not (self._once and self.failed):
+                self.failed += 1
+                if self._act_first:  # the server acted, then the answer was lost
+                    attr(**kwargs)
+                raise ClientError(
+                    {"Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"}},
+                    name,
+                )
+            return attr(**kwargs)
+
+        return call
+
+
+# -- the round trip through the real CLI ----------------------------------------------------
+
+
+def test_cli_up_then_down_leaves_nothing_behind(local_cognito: LocalCognito, tmp_path: Path):
+    out = tmp_path / "room"
+    cip = local_cognito.client()
+    pools_before = {p["Id"] for p in _all_pools(cip)}
+
+    up = _cli("up", "--participants", "3", "--prefix", "ws-test", "--out", str(out),
+              "--region", local_cognito.region, endpoint=local_cognito.endpoint_url)
+    assert up.returncode == 0, up.stderr
+    state = json.loads((out / STATE_FILE).read_text())
+    workshop_id, pool_id, client_id = state["workshop_id"], state["user_pool_id"], state["client_id"]
+    assert state["status"] == "ready" and state["users"] == ["ws-test-01", "ws-test-02", "ws-test-03"]
+    assert workshop_id in up.stdout and "down --out" in up.stdout
+
+    # owner-only files
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "env").stat().st_mode) == 0o700
+    files = [out / STATE_FILE, out / "participants.csv", out / "participants.html",
+             *sorted((out / "env").iterdir())]
+    assert len(files) == 6
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+    # the pool is tagged, the client has a secret and exactly the notebooks' flows
+    described = cip.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert described["UserPoolTags"] == {TAG_KEY: workshop_id}
+    app = cip.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    assert sorted(app["ExplicitAuthFlows"]) == sorted(FLOWS)
+    secret = app["ClientSecret"]
+
+    rows = list(csv.DictReader((out / "participants.csv").read_text().splitlines()))
+    assert [r["username"] for r in rows] == state["users"]
+    sheet = (out / "participants.html").read_text()
+    for row in rows:
+        assert row["client_secret"] == secret and row["user_pool_id"] == pool_id
+        assert row["password"] in sheet and row["username"] in sheet
+        user = cip.admin_get_user(UserPoolId=pool_id, Username=row["username"])
+        assert user["UserStatus"] == "CONFIRMED"
+        # every participant signs in with nothing but their env file
+        env = _read_env(out / row["env_file"])
+        assert env["COGNITO_PASSWORD"] == row["password"]
+        target = get_target(env)
+        assert target.kind == "real" and target.endpoint_url == local_cognito.endpoint_url
+        tokens = target.client().initiate_auth(
+            ClientId=target.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={
+                "USERNAME": target.username,
+                "PASSWORD": target.password,
+                "SECRET_HASH": secret_hash(target.username, target.client_id, secret),
+            },
+        )["AuthenticationResult"]
+        assert tokens["IdToken"].count(".") == 2
+
+    # nothing secret reached the terminal
+    printed = up.stdout + up.stderr
+    assert secret not in printed
+    for row in rows:
+        assert row["password"] not in printed
+
+    down = _cli("down", "--out", str(out))  # endpoint and region come from the state file
+    assert down.returncode == 0, down.stderr
+    assert not out.exists()
+    assert {p["Id"] for p in _all_pools(cip)} == pools_before
+    assert _tagged(cip, workshop_id) == []
+
+    again = _cli("down", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "nothing to remove" in again.stderr
+
+
+def test_cli_down_by_workshop_id_when_the_state_file_is_lost(
+    local_cognito: LocalCognito, tmp_path: Path
+):
+    out = tmp_path / "room"
+    up = _cli("up", "-n", "1", "--out", str(out), "--region", "us-east-1",
+              endpoint=local_cognito.endpoint_url)
+    assert up.returncode == 0, up.stderr
+    workshop_id = json.loads((out / STATE_FILE).read_text())["workshop_id"]
+    (out / STATE_FILE).unlink()
+    down = _cli("down", "--workshop-id", workshop_id, "--region", "us-east-1",
+                endpoint=local_cognito.endpoint_url)
+    assert down.returncode == 0, down.stderr
+    assert _tagged(local_cognito.client(), workshop_id) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["up", "--participants", "0", "--region", "us-east-1"], "--participants"),
+        (["up", "--participants", "2", "--prefix", "bad prefix!", "--region", "us-east-1"], "--prefix"),
+        (["up", "--participants", "2"], "--region"),
+        (["down", "--workshop-id", "not an id", "--region", "us-east-1"], "--workshop-id"),
+    ],
+)
+def test_cli_bad_input_names_the_field(tmp_path: Path, args: list[str], field: str):
+    result = _cli(*args, "--out", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert field in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_unreachable_endpoint_exits_3_and_leaves_a_state_to_clean(tmp_path: Path):
+    with LocalCognito() as lc:
+        dead = lc.endpoint_url  # a port nobody listens on once stopped
+    out = tmp_path / "room"
+    result = _cli("up", "-n", "1", "--out", str(out), "--region", "us-east-1", endpoint=dead)
+    assert result.returncode == 3
+    assert "CreateUserPool failed" in result.stderr and "workshop down --out" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads((out / STATE_FILE).read_text())["status"] == "failed"
+
+
+# -- partial failures: up dies part way, down still removes everything -----------------------
+
+
+def test_up_fails_part_way_then_down_removes_what_exists(local_cognito: LocalCognito, tmp_path):
+    cip = local_cognito.client()
+    flaky = Flaky(cip, "admin_create_user", after=2)
+    lines: list[str] = []
+    with pytest.raises(WorkshopError) as info:
+        workshop_up(5, out_dir=tmp_path, region="us-east-1", client=flaky, progress=lines.append)
+    message = str(info.value)
+    assert "creating user cognito-lab-03" in message and "TooManyRequestsException" in message
+    assert f"workshop down --out {tmp_path}" in message
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    assert state["status"] == "failed" and state["users"] == ["cognito-lab-01", "cognito-lab-02"]
+    pool_id = state["user_pool_id"]
+    users = cip.list_users(UserPoolId=pool_id)["Users"]
+    assert len(users) == 2
+    # the secret only went into a masked progress line, and no env file exists yet
+    secret = cip.describe_user_pool_client(
+        UserPoolId=pool_id, ClientId=state["client_id"])["UserPoolClient"]["ClientSecret"]
+    assert all(secret not in line for line in lines) and "secret" in " ".join(lines)
+    assert not list(tmp_path.glob("env/*.env"))
+
+    # a second up into the same directory is refused: the room must be cleaned first
+    with pytest.raises(InvalidInputError, match="--out"):
+        workshop_up(1, out_dir=tmp_path, region="us-east-1", client=cip, progress=lines.append)
+
+    result = workshop_down(out_dir=tmp_path, client=cip, progress=lines.append)
+    assert result.deleted_pools == [pool_id]
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        cip.describe_user_pool(UserPoolId=pool_id)
+    assert not tmp_path.joinpath(STATE_FILE).exists()
+
+
+def test_pool_created_but_answer_lost_is_found_by_tag_and_only_that_pool(
+    local_cognito: LocalCognito, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    cip = local_cognito.client()
+    flaky = Flaky(cip, "create_user_pool", act_first=True)
+    with pytest.raises(WorkshopError, match="CreateUserPool failed"):
+        workshop_up(2, out_dir=tmp_path, region="us-east-1", client=flaky, progress=lambda _: None)
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    assert state["user_pool_id"] is None  # up never learned the id
+    workshop_id = state["workshop_id"]
+    orphan = _tagged(cip, workshop_id)
+    assert len(orphan) == 1
+
+    # decoys: same name without the tag, same name with another workshop's tag
+    untagged = cip.create_user_pool(PoolName=workshop_id)["UserPool"]["Id"]
+    other = cip.create_user_pool(
+        PoolName=workshop_id, UserPoolTags={TAG_KEY: "cognito-lab-000000"})["UserPool"]["Id"]
+    # enough other pools that the search must follow NextToken
+    monkeypatch.setattr(wsm, "_PAGE_SIZE", 2)
+    fillers = [cip.create_user_pool(PoolName=f"filler-{i}")["UserPool"]["Id"] for i in range(5)]
+    assert list(find_workshop_pools(cip, workshop_id)) == orphan
+
+    result = workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None)
+    assert result.deleted_pools == orphan
+    remaining = {p["Id"] for p in _all_pools(cip)}
+    assert orphan[0] not in remaining
+    assert {untagged, other, *fillers} <= remaining
+    for pool_id in (untagged, other, *fillers):
+        cip.delete_user_pool(UserPoolId=pool_id)
+
+
+def test_down_interrupted_can_be_run_again(local_cognito: LocalCognito, tmp_path: Path):
+    cip = local_cognito.client()
+    ws = workshop_up(2, out_dir=tmp_path, region="us-east-1", client=cip, progress=lambda _: None)
+    flaky = Flaky(cip, "delete_user_pool", once=True)
+    with pytest.raises(WorkshopError, match="run the same command again"):
+        workshop_down(out_dir=tmp_path, client=flaky, progress=lambda _: None)
+    # nothing was half-removed: the state and the participants' files are still there
+    assert (tmp_path / STATE_FILE).exists() and len(list(tmp_path.glob("env/*.env"))) == 2
+    result = workshop_down(out_dir=tmp_path, client=flaky, progress=lambda _: None)
+    assert result.deleted_pools == [ws.user_pool_id]
+    assert _tagged(cip, ws.workshop_id) == []
+    assert not tmp_path.exists()
+    # and once more, with nothing left at all
+    assert workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None).workshop_id is None
+
+
+def test_pool_deleted_by_hand_then_down_still_cleans_the_files(
+    local_cognito: LocalCognito, tmp_path: Path
+):
+    cip = local_cognito.client()
+    ws = workshop_up(1, out_dir=tmp_path, region="us-east-1", client=cip, progress=lambda _: None)
+    cip.delete_user_pool(UserPoolId=ws.user_pool_id)
+    (tmp_path / "notes.txt").write_text("the instructor's own file")
+    result = workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None)
+    assert result.already_gone == [ws.user_pool_id] and result.deleted_pools == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_down_refuses_a_pool_without_the_workshop_tag(local_cognito: LocalCognito, tmp_path):
+    cip = local_cognito.client()
+    ws = workshop_up(1, out_dir=tmp_path, region="us-east-1", client=cip, progress=lambda _: None)
+    someone_elses = cip.create_user_pool(PoolName="production")["UserPool"]["Id"]
+    state = json.loads((tmp_path / STATE_FILE).read_text())
+    state["user_pool_id"] = someone_elses  # a corrupted or hand-edited state file
+    (tmp_path / STATE_FILE).write_text(json.dumps(state))
+    with pytest.raises(WorkshopError, match="refusing to delete"):
+        workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None)
+    assert cip.describe_user_pool(UserPoolId=someone_elses)["UserPool"]["Id"] == someone_elses
+    for pool_id in (someone_elses, ws.user_pool_id):
+        cip.delete_user_pool(UserPoolId=pool_id)
+
+
+# -- pieces -------------------------------------------------------------------------------
+
+
+def test_generated_passwords_meet_cognitos_default_policy_and_differ():
+    passwords = {generate_password() for _ in range(300)}
+    assert len(passwords) == 300
+    for pw in passwords:
+        assert len(pw) == 16
+        assert any(c.islower() for c in pw) and any(c.isupper() for c in pw)
+        assert any(c.isdigit() for c in pw) and any(not c.isalnum() for c in pw)
+        assert all(c.isalnum() or c in "-_.+" for c in pw)  # safe unquoted in an env file
+    with pytest.raises(InvalidInputError, match="length"):
+        generate_password(6)
+
+
+def test_reprs_mask_the_secret_and_passwords(local_cognito: LocalCognito, tmp_path: Path):
+    ws = workshop_up(1, out_dir=tmp_path, region="us-east-1", client=local_cognito.client(),
+                     progress=lambda _: None)
+    text = repr(ws) + repr(ws.participants)
+    assert ws.client_secret not in text and ws.participants[0].password not in text
+    assert "51 chars" in text
+    workshop_down(out_dir=tmp_path, client=local_cognito.client(), progress=lambda _: None)
