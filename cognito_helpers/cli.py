@@ -216,9 +216,45 @@ def _add_workshop(sub: argparse._SubParsersAction) -> None:
     add_subcommand(sub)
 
 
+# -- diagnosis: explain, fingerprint, check-client, verify, proxy -------------
+# (defined in diagnosis/commands.py, beside the engine; explain and fingerprint
+# import no boto3)
+
+
+def _add_explain(sub: argparse._SubParsersAction) -> None:
+    from .diagnosis.commands import add_explain
+
+    add_explain(sub)
+
+
+def _add_fingerprint(sub: argparse._SubParsersAction) -> None:
+    from .diagnosis.commands import add_fingerprint
+
+    add_fingerprint(sub)
+
+
+def _add_check_client(sub: argparse._SubParsersAction) -> None:
+    from .diagnosis.commands import add_check_client
+
+    add_check_client(sub)
+
+
+def _add_verify(sub: argparse._SubParsersAction) -> None:
+    from .diagnosis.commands import add_verify
+
+    add_verify(sub)
+
+
+def _add_proxy(sub: argparse._SubParsersAction) -> None:
+    from .diagnosis.commands import add_proxy
+
+    add_proxy(sub)
+
+
 # Subcommands register here, in the order --help lists them.
 _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_hash, _add_local, _add_snippet, _add_workshop,
+    _add_explain, _add_fingerprint, _add_check_client, _add_verify, _add_proxy,
 ]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..exceptions import InvalidInputError
 from ..hashing import secret_hash
-from .check import pool_region
+from .check import _classify, pool_region
 from .explain import explain
 from .result import Check, Diagnosis
 
@@ -69,6 +69,20 @@ def verify_flow(
     facts: dict[str, Any] = {"client_id": client_id, "username": username, "flow": flow}
 
     def failed(step: str, exc: BaseException) -> Diagnosis:
+        kind, reason = _classify(exc)
+        if kind in ("network", "denied"):
+            steps.append(Check(step, "unchecked", reason.replace("{op}", "InitiateAuth")))
+            facts["unreachable"] = True
+            return Diagnosis(
+                kind="verify",
+                status="incomplete",
+                key="unreachable",
+                cause=f"Step '{step}' could not run: {reason.replace('{op}', 'InitiateAuth')}",
+                fix="Check the endpoint URL, the region and the credentials.",
+                confidence="high",
+                checks=tuple(steps),
+                facts=facts,
+            )
         d = explain(str(exc)) if getattr(exc, "response", None) else None
         text = d.cause if d is not None and d.status == "found" else type(exc).__name__
         steps.append(Check(step, "problem", text))

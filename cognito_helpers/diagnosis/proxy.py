@@ -1,0 +1,609 @@
+"""The inspecting proxy: point your own app at it and see each SECRET_HASH judged live.
+
+``python -m cognito_helpers proxy`` (taught in
+``notebooks/06-troubleshooting.ipynb`` and the README's "My login fails: what
+now?") listens on loopback. Every Cognito JSON call an app sends
+(``X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>``) is checked:
+is the hash there, is it right for this operation's username (see
+``cognito_helpers.operations`` and ``shared/COGNITO_FACTS.md``, "Where the hash
+goes"), and if not, which mistake made it (:func:`fingerprint`). The verdict
+is printed as it happens; then the call is answered by an embedded
+``LocalCognito``, or forwarded to ``upstream`` when one is given.
+
+What it prints never holds a client secret, password or token: hashes appear
+masked, answers as status code and AWS error text only.
+
+Forwarding to real AWS works for the public user APIs (SignUp, InitiateAuth,
+RespondToAuthChallenge...: they carry no AWS signature). Admin calls are
+signed for the proxy's address, so AWS would refuse them once forwarded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlparse
+
+from ..exceptions import InvalidInputError, LocalCognitoError
+from ..operations import REFRESH_FLOWS, hash_site
+from ..redact import mask
+from .fingerprint import fingerprint
+from .result import Diagnosis
+from .verify import token_claims
+
+__all__ = ["InspectingProxy", "Verdict", "inspect_call"]
+
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+MAX_BODY = 1024 * 1024
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "host",
+    "content-length",
+}
+
+
+@dataclass
+class Verdict:
+    """What the proxy concluded about one Cognito call (nothing secret inside).
+
+    ``outcome``: ``ok`` (right hash, or none needed and none sent), ``missing``
+    (client has a secret, no hash sent), ``mismatch`` (wrong hash; see
+    ``diagnosis``), ``unexpected`` (hash sent to a client without secret),
+    ``unchecked`` (the proxy does not know the client's secret or which
+    username is due), ``not_needed`` (this call carries no hash).
+    """
+
+    operation: str
+    client_id: str | None
+    outcome: str
+    summary: str
+    flow: str | None = None
+    username: str | None = None
+    expected_username: str | None = None
+    diagnosis: Diagnosis | None = None
+    status: int | None = None
+    answer: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The verdict as printed: a headline, then fix and answer lines."""
+        what = self.operation + (f" {self.flow}" if self.flow else "")
+        who = []
+        if self.client_id:
+            who.append(f"client {self.client_id}")
+        if self.username:
+            who.append(f"user {self.username!r}")
+        mark = {"ok": "OK  ", "not_needed": "--  ", "unchecked": "??  "}.get(self.outcome, "FAIL")
+        out = [f"[{mark}] {what}" + (f" ({', '.join(who)})" if who else "") + f": {self.summary}"]
+        if self.diagnosis is not None and self.outcome == "mismatch":
+            out.append(f"       {self.diagnosis.cause}")
+            out.append(f"       fix: {self.diagnosis.fix}")
+        out += [f"       note: {n}" for n in self.notes]
+        if self.status is not None:
+            out.append(f"       answered: {self.status} {self.answer}".rstrip())
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (one line of ``proxy --json``)."""
+        return {
+            "operation": self.operation,
+            "flow": self.flow,
+            "client_id": self.client_id,
+            "username": self.username,
+            "expected_username": self.expected_username,
+            "outcome": self.outcome,
+            "summary": self.summary,
+            "notes": list(self.notes),
+            "status": self.status,
+            "answer": self.answer,
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis is not None else None,
+        }
+
+
+def _matches(secrets: Sequence[str], username: str, client_id: str, sent: str) -> bool:
+    from ..hashing import secret_hash
+
+    return any(secret_hash(username, client_id, s, strict=False) == sent for s in secrets)
+
+
+def inspect_call(
+    operation: str,
+    params: Mapping[str, Any],
+    secrets: Sequence[str] | None,
+    *,
+    expected_username: str | None = None,
+    known_usernames: Iterable[str] = (),
+    previous_secrets: Sequence[str] = (),
+) -> Verdict:
+    """Judge one Cognito request's secret hash.
+
+    ``secrets`` are the client's active secrets (``[]``: the client has none;
+    ``None``: unknown). ``expected_username`` is the username the hash must
+    cover when the caller knows it (refresh: the internal username; challenge
+    responses: the canonical USERNAME); otherwise the rule of
+    :func:`cognito_helpers.operations.hash_site` decides.
+    """
+    client_id = params.get("ClientId") if isinstance(params.get("ClientId"), str) else None
+    flow = params.get("AuthFlow") if isinstance(params.get("AuthFlow"), str) else None
+    if operation == "GetTokensFromRefreshToken":
+        sent_secret = params.get("ClientSecret")
+        v = Verdict(
+            operation,
+            client_id,
+            "not_needed",
+            "no SECRET_HASH on this call (it carries the raw ClientSecret)",
+        )
+        if secrets:
+            if not sent_secret:
+                v.outcome, v.summary = "missing", "ClientSecret missing; this client has a secret"
+            elif sent_secret in secrets:
+                v.outcome, v.summary = "ok", "ClientSecret is one of the client's secrets"
+            else:
+                v.outcome = "mismatch"
+                v.summary = "ClientSecret is not one of the client's secrets (a hash sent here?)"
+        return v
+    site = hash_site(operation, dict(params))
+    if site is None:
+        return Verdict(operation, client_id, "not_needed", "no SECRET_HASH on this call", flow)
+    raw = params.get("SecretHash") if site.field == "SecretHash" else site.sent_hash
+    sent = raw if isinstance(raw, str) and raw else None
+    user = site.sent_username
+    v = Verdict(operation, client_id, "unchecked", "", flow, user, expected_username)
+    if secrets is None:
+        v.summary = (
+            f"{site.field} {'sent' if sent else 'absent'}; not checked: the proxy does "
+            f"not know client {client_id}'s secret (give it with --client-id and the "
+            "secret)"
+        )
+        return v
+    if not secrets:
+        if sent is not None or raw is not None:
+            v.outcome = "unexpected"
+            v.summary = (
+                f"{site.field} sent, but client {client_id} has no secret: send none "
+                "(Cognito answers InvalidParameterException)"
+            )
+        else:
+            v.outcome, v.summary = "ok", "client has no secret and no hash was sent"
+        return v
+    expected = expected_username
+    if expected is None and site.rule == "sent":
+        expected = user
+    v.expected_username = expected
+    if sent is None:
+        v.outcome = "missing"
+        v.summary = (
+            f"no {site.field}, but client {client_id} has a secret: this call must "
+            f"carry one" + (f" over {expected!r}" if expected else "")
+        )
+        return v
+    names = [n for n in dict.fromkeys([*(x for x in [user] if x), *known_usernames]) if n]
+    if expected is None:
+        hit = next((n for n in names if _matches(secrets, n, client_id or "", sent)), None)
+        why = "refresh token" if flow in REFRESH_FLOWS else "challenge session"
+        if hit is not None:
+            v.outcome = "ok"
+            v.summary = (
+                f"{site.field} is right for {hit!r}; whether that is the username this "
+                f"call needs is unknown (the proxy did not see this {why} issued)"
+            )
+        else:
+            v.summary = (
+                f"{site.field} matches none of {names or 'the known usernames'}; "
+                f"which username is due is unknown (the proxy did not see this {why} "
+                "issued)"
+            )
+        return v
+    if _matches(secrets, expected, client_id or "", sent):
+        v.outcome, v.summary = "ok", f"{site.field} is right (over {expected!r})"
+        return v
+    v.outcome = "mismatch"
+    others = [n for n in names if n != expected]
+    v.diagnosis = fingerprint(
+        expected,
+        client_id or "",
+        secrets[-1],
+        sent,
+        other_usernames=others,
+        previous_secrets=[*secrets[:-1], *previous_secrets],
+    )
+    rule = {
+        "internal": " (refresh: the internal username)",
+        "canonical": " (challenge: USERNAME from ChallengeParameters)",
+    }.get(site.rule, "")
+    v.summary = f"{site.field} is WRONG; it must cover {expected!r}{rule}"
+    return v
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class InspectingProxy:
+    """A loopback HTTP proxy that judges each Cognito call's secret hash.
+
+    Without ``upstream`` it answers from its own :class:`LocalCognito`
+    (``proxy.local``; ``proxy.local.demo()`` makes a ready pool) and reads
+    the client secrets from it. With ``upstream`` (a URL) it forwards there,
+    and knows the secrets given in ``secrets`` (client id -> secrets) plus
+    those it sees in CreateUserPoolClient / DescribeUserPoolClient /
+    AddUserPoolClientSecret answers. ``on_verdict`` gets each
+    :class:`Verdict` (default: print its lines); ``verdicts`` keeps them all.
+    """
+
+    def __init__(
+        self,
+        *,
+        upstream: str | None = None,
+        secrets: Mapping[str, Sequence[str]] | None = None,
+        previous_secrets: Sequence[str] = (),
+        on_verdict: Callable[[Verdict], None] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        region: str = "us-east-1",
+        timeout: float = 30.0,
+    ) -> None:
+        if upstream is not None:
+            parsed = urlparse(upstream)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise InvalidInputError(
+                    "--upstream",
+                    f"{upstream!r} is not an http(s) URL; give e.g. "
+                    "https://cognito-idp.eu-west-1.amazonaws.com or http://127.0.0.1:9229.",
+                )
+        self.upstream = upstream
+        self._secrets: dict[str, list[str]] = {k: list(v) for k, v in (secrets or {}).items()}
+        self._previous = list(previous_secrets)
+        self._on_verdict = on_verdict or self._print
+        self._host, self._port, self._region, self._timeout = host, port, region, timeout
+        self.local: Any = None
+        self.verdicts: list[Verdict] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._forward_lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._checks: list[Any] = []
+        self._refresh_owner: dict[str, str] = {}  # sha256(refresh token) -> internal username
+        self._session_user: dict[str, str] = {}  # session -> canonical username
+        self._aliases: dict[str, set[str]] = {}  # internal username -> names typed
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> InspectingProxy:
+        """Start listening (and the embedded local Cognito when there is no upstream)."""
+        if self._server is not None:
+            return self
+        if self.upstream is None:
+            from ..local import LocalCognito
+
+            self.local = LocalCognito(region=self._region, on_check=self._checks.append).start()
+        handler = _make_handler(self)
+        try:
+            self._server = ThreadingHTTPServer((self._host, self._port), handler)
+        except OSError as exc:
+            if self.local is not None:
+                self.local.stop()
+            raise LocalCognitoError(
+                f"the proxy cannot listen on {self._host}:{self._port} ({exc.strerror or exc}); "
+                "choose another --port, or 0 for a free one."
+            ) from None
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="inspecting-proxy", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the proxy and the embedded local Cognito (idempotent)."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+            self._server = None
+        if self.local is not None:
+            self.local.stop()
+            self.local = None
+
+    def __enter__(self) -> InspectingProxy:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def endpoint_url(self) -> str:
+        """The URL to give your app as its Cognito endpoint."""
+        if self._server is None:
+            raise LocalCognitoError("the proxy is not running; use 'with InspectingProxy() as p:'")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def backend_url(self) -> str:
+        """Where calls are answered: the upstream, or the embedded local Cognito."""
+        return self.upstream or self.local.endpoint_url
+
+    def add_secret(self, client_id: str, secret: str) -> None:
+        """Tell the proxy one secret of ``client_id`` (needed with an upstream)."""
+        with self._state_lock:
+            values = self._secrets.setdefault(client_id, [])
+            if secret not in values:
+                values.append(secret)
+
+    @staticmethod
+    def _print(verdict: Verdict) -> None:
+        print("\n".join(verdict.lines()), flush=True)
+
+    # -- what the proxy knows ----------------------------------------------------
+
+    def _secrets_for(self, client_id: str | None) -> list[str] | None:
+        if not client_id:
+            return None
+        if self.local is not None:
+            return [r.value for r in self.local.client_secrets(client_id)]
+        with self._state_lock:
+            values = self._secrets.get(client_id)
+            return list(values) if values is not None else None
+
+    def _expected(self, operation: str, params: Mapping[str, Any]) -> str | None:
+        flow = params.get("AuthFlow")
+        with self._state_lock:
+            if flow in REFRESH_FLOWS:
+                token = (params.get("AuthParameters") or {}).get("REFRESH_TOKEN")
+                return (
+                    self._refresh_owner.get(_token_key(token)) if isinstance(token, str) else None
+                )
+            if "ChallengeResponses" in params or operation.endswith("RespondToAuthChallenge"):
+                session = params.get("Session")
+                return self._session_user.get(session) if isinstance(session, str) else None
+        return None
+
+    def _known(self, name: str | None, expected: str | None) -> list[str]:
+        out: list[str] = []
+        with self._state_lock:
+            for key in (expected, name):
+                if key:
+                    out += sorted(self._aliases.get(key, ()))
+                    out += [i for i, names in self._aliases.items() if key in names]
+        return out
+
+    def _learn(self, operation: str, params: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        with self._state_lock:
+            client = data.get("UserPoolClient")
+            if isinstance(client, dict) and isinstance(client.get("ClientId"), str):
+                values = self._secrets.setdefault(client["ClientId"], [])
+                if client.get("ClientSecret") and client["ClientSecret"] not in values:
+                    values.append(client["ClientSecret"])
+            desc = data.get("ClientSecretDescriptor")
+            if isinstance(desc, dict) and desc.get("ClientSecretValue"):
+                values = self._secrets.setdefault(str(params.get("ClientId")), [])
+                values.append(desc["ClientSecretValue"])
+            cp = data.get("ChallengeParameters")
+            if isinstance(cp, dict) and isinstance(data.get("Session"), str):
+                canonical = cp.get("USERNAME") or cp.get("USER_ID_FOR_SRP")
+                if isinstance(canonical, str):
+                    self._session_user[data["Session"]] = canonical
+            result = data.get("AuthenticationResult")
+            if isinstance(result, dict):
+                internal = token_claims(str(result.get("AccessToken", ""))).get("username")
+                typed = (
+                    params.get("AuthParameters") or params.get("ChallengeResponses") or {}
+                ).get("USERNAME")
+                if isinstance(internal, str):
+                    if isinstance(result.get("RefreshToken"), str):
+                        self._refresh_owner[_token_key(result["RefreshToken"])] = internal
+                    if isinstance(typed, str) and typed != internal:
+                        self._aliases.setdefault(internal, set()).add(typed)
+
+    # -- one request -------------------------------------------------------------
+
+    def _forward(
+        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        url = urlparse(self.backend_url)
+        conn_cls = (
+            http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = conn_cls(url.hostname, url.port, timeout=self._timeout)
+        try:
+            out_headers = {k: v for k, v in headers if k.lower() not in _HOP_BY_HOP}
+            out_headers["Host"] = url.netloc
+            out_headers["Content-Length"] = str(len(body))
+            base = url.path.rstrip("/")
+            conn.request(method, base + path, body=body, headers=out_headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, resp.getheaders(), data
+        finally:
+            conn.close()
+
+    def handle(
+        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Inspect one request, forward it, report the verdict; returns the answer."""
+        target = next((v for k, v in headers if k.lower() == "x-amz-target"), "")
+        operation = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else None
+        params: dict[str, Any] = {}
+        if operation is not None:
+            try:
+                loaded = json.loads(body.decode("utf-8")) if body else {}
+                params = loaded if isinstance(loaded, dict) else {}
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                params = {}
+        with self._forward_lock:
+            self._checks.clear()
+            expected = self._expected(operation, params) if operation else None
+            try:
+                status, resp_headers, data = self._forward(method, path, headers, body)
+            except OSError as exc:
+                status, resp_headers = 502, [("Content-Type", "application/x-amz-json-1.1")]
+                data = json.dumps(
+                    {
+                        "__type": "ProxyUpstreamError",
+                        "message": f"the proxy could not reach {self.backend_url}: "
+                        f"{exc.__class__.__name__}",
+                    }
+                ).encode()
+            checks = list(self._checks)
+        if operation is None:
+            return status, resp_headers, data
+        answer_json: dict[str, Any] = {}
+        try:
+            loaded = json.loads(data.decode("utf-8")) if data else {}
+            answer_json = loaded if isinstance(loaded, dict) else {}
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            pass
+        if checks and checks[-1].expected_username:
+            expected = checks[-1].expected_username  # the local Cognito's own rule
+        site = hash_site(operation, params)
+        typed = site.sent_username if site is not None else None
+        verdict = inspect_call(
+            operation,
+            params,
+            self._secrets_for(params.get("ClientId")),
+            expected_username=expected,
+            known_usernames=self._known(typed, expected),
+            previous_secrets=self._previous,
+        )
+        if checks and checks[-1].outcome not in (
+            verdict.outcome,
+            "ok" if verdict.outcome == "unchecked" else verdict.outcome,
+        ):
+            verdict.notes.append(f"the local Cognito's own check said: {checks[-1].outcome}")
+        verdict.status = status
+        if status == 200:
+            verdict.answer = "OK"
+            self._learn(operation, params, answer_json)
+        else:
+            code = str(answer_json.get("__type", "")).rsplit("#", 1)[-1]
+            message = str(answer_json.get("message") or answer_json.get("Message") or "")
+            verdict.answer = f"{code}: {message[:300]}".strip(": ")
+        self.verdicts.append(verdict)
+        try:
+            self._on_verdict(verdict)
+        except Exception as exc:  # a broken callback must not break the app's call
+            print(f"proxy: on_verdict failed: {exc.__class__.__name__}", flush=True)
+        return status, resp_headers, data
+
+
+def _make_handler(proxy: InspectingProxy) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "CognitoInspectingProxy/1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the verdicts are the log
+
+        def _serve(self) -> None:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY:
+                self.send_error(413, "request body missing or too large")
+                return
+            body = self.rfile.read(length) if length else b""
+            status, headers, data = proxy.handle(
+                self.command, self.path, list(self.headers.items()), body
+            )
+            self.send_response(status)
+            for key, value in headers:
+                if key.lower() not in _HOP_BY_HOP:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_POST = do_GET = do_PUT = do_DELETE = _serve
+
+    return Handler
+
+
+def serve_proxy(
+    *,
+    upstream: str | None,
+    host: str,
+    port: int,
+    region: str,
+    demo: bool,
+    env_file: str | None,
+    secrets: Mapping[str, Sequence[str]],
+    previous_secrets: Sequence[str],
+    as_json: bool,
+) -> int:
+    """Run the proxy in the foreground until Ctrl-C / SIGTERM (the CLI's ``proxy``)."""
+    import signal
+    import sys
+
+    from ..local import _write_env_file
+
+    if demo and upstream:
+        raise InvalidInputError(
+            "--demo", "works with the embedded local Cognito only; drop --upstream or --demo."
+        )
+    if env_file and not demo:
+        raise InvalidInputError("--env-file", "needs --demo (it holds the demo pool's settings).")
+
+    def show(v: Verdict) -> None:
+        print(json.dumps(v.to_dict()) if as_json else "\n".join(v.lines()), flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with InspectingProxy(
+        upstream=upstream,
+        secrets=secrets,
+        previous_secrets=previous_secrets,
+        on_verdict=show,
+        host=host,
+        port=port,
+        region=region,
+    ) as proxy:
+        where = upstream or f"the local Cognito at {proxy.local.endpoint_url}"
+        print(
+            f"Inspecting proxy ready at {proxy.endpoint_url} (answers from {where})",
+            file=sys.stderr if as_json else sys.stdout,
+            flush=True,
+        )
+        if demo:
+            pool = proxy.local.demo()
+            env = pool.env()
+            env["COGNITO_ENDPOINT_URL"] = proxy.endpoint_url
+            print(
+                f"  user pool {pool.user_pool_id}, client {pool.client_id} (secret "
+                f"{mask(pool.client_secret)}), public client {pool.public_client_id}, "
+                f"user {pool.username}",
+                file=sys.stderr,
+                flush=True,
+            )
+            if env_file:
+                _write_env_file(env_file, env)
+                print(
+                    f"  settings (secret included) written to {env_file} (mode 600)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        print(
+            "Point your app's Cognito endpoint at the URL above. Ctrl-C stops.",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    print("stopped", file=sys.stderr, flush=True)
+    return 0
