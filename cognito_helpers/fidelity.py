@@ -34,6 +34,7 @@ from typing import Any
 from .aws_errors import aws_error
 from .hashing import hmac_sha256
 from .operations import REFRESH_FLOWS, hash_site
+from .srp_verifier import SrpChallenge, is_valid_public_value, start_challenge, verify_claim
 
 __all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
 
@@ -190,6 +191,8 @@ class FidelityLayer:
         self.outbox: list[Message] = []
         self._pending_codes: dict[tuple[str, str, str], str] = {}  # (pool, user, kind) -> code
         self._sessions: dict[str, str] = {}  # session -> canonical username
+        self._srp: dict[str, tuple[SrpChallenge, str]] = {}  # secret block -> (state, moto session)
+        self._pending_srp_a: dict[str, str] = {}  # moto session -> SRP_A, until the answer
         self._lock = threading.RLock()
         self._handlers: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
             "CreateUserPoolClient": self._create_client,
@@ -721,8 +724,24 @@ class FidelityLayer:
             cp["USER_ID_FOR_SRP"] = user.username
             self._sessions[session] = user.username
             if data["ChallengeName"] == "PASSWORD_VERIFIER":
-                self._sessions[cp.get("SECRET_BLOCK", session)] = user.username
+                self._issue_srp_values(data, pool, user)
         return data
+
+    def _issue_srp_values(self, data: dict[str, Any], pool: Any, user: Any) -> None:
+        """Replace moto's random SRP_B/SALT with real ones, so the proof can be checked."""
+        cp = data["ChallengeParameters"]
+        srp_a = self._pending_srp_a.pop(data["Session"], None)
+        challenge = start_challenge(pool.id, user.username, user.password or "", srp_a or "")
+        if challenge is None:  # SRP_A was validated before forwarding
+            raise AwsFault("InvalidParameterException", "SRP_A is not a valid SRP public value.")
+        moto_block = cp.get("SECRET_BLOCK", data["Session"])
+        self._srp[challenge.secret_block] = (challenge, moto_block)
+        self._sessions[challenge.secret_block] = user.username
+        cp.update(
+            SALT=challenge.salt_hex,
+            SRP_B=challenge.srp_b_hex,
+            SECRET_BLOCK=challenge.secret_block,
+        )
 
     def _initiate_auth(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
         operation = "AdminInitiateAuth" if "UserPoolId" in params else "InitiateAuth"
@@ -743,6 +762,14 @@ class FidelityLayer:
             expected = auth["USERNAME"]
         self._check_hash(operation, params, client.id, expected)
         auth.pop("SECRET_HASH", None)
+        srp_a = auth.get("SRP_A") if flow == "USER_SRP_AUTH" else None
+        if flow == "USER_SRP_AUTH" and not is_valid_public_value(srp_a):
+            raise AwsFault("InvalidParameterException", "SRP_A is not a valid SRP public value.")
+
+        def post(data: dict[str, Any]) -> dict[str, Any]:
+            if srp_a is not None and data.get("Session"):
+                self._pending_srp_a[data["Session"]] = srp_a
+            return self._remember_challenge(data, pool)
 
         def on_error(code: str, message: str) -> AwsFault | None:
             if (
@@ -755,7 +782,7 @@ class FidelityLayer:
                 return AwsFault.of("wrong_password")
             return None
 
-        return self._moto(environ, params, lambda d: self._remember_challenge(d, pool), on_error)
+        return self._moto(environ, params, post, on_error)
 
     def _refresh_username(self, pool: Any, client: Any, token: Any) -> str:
         if not isinstance(token, str) or token not in pool.refresh_tokens:
@@ -793,6 +820,20 @@ class FidelityLayer:
         responses.pop("SECRET_HASH", None)
         if not isinstance(responses.get("USERNAME"), str) or not responses["USERNAME"]:
             raise AwsFault("InvalidParameterException", "Missing required parameter USERNAME")
+        if params.get("ChallengeName") == "PASSWORD_VERIFIER":
+            # One answer per challenge, right or wrong, as with a used SRP session.
+            state = self._srp.pop(session, None)
+            self._sessions.pop(session, None)
+            if state is None:
+                raise AwsFault("NotAuthorizedException", "Invalid session for the user.")
+            challenge, moto_block = state
+            if not verify_claim(
+                challenge,
+                str(responses.get("TIMESTAMP", "")),
+                str(responses.get("PASSWORD_CLAIM_SIGNATURE", "")),
+            ):
+                raise AwsFault.of("wrong_password")
+            responses["PASSWORD_CLAIM_SECRET_BLOCK"] = moto_block
         return self._moto(environ, params, lambda d: self._remember_challenge(d, pool))
 
     def _get_tokens_from_refresh_token(

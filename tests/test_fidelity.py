@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_helpers import secret_hash
+from cognito_helpers.srp_verifier import N
 
 ALL_FLOWS = [
     "ALLOW_USER_PASSWORD_AUTH",
@@ -447,46 +448,81 @@ def test_new_password_required_challenge(cip, demo):
     assert "AccessToken" in done["AuthenticationResult"]
 
 
+def srp_start(cip, demo, password=None):
+    """Begin USER_SRP_AUTH with pycognito's client (an independent SRP implementation)."""
+    from pycognito.aws_srp import AWSSRP
+
+    srp = AWSSRP(
+        username=demo.username,
+        password=password or demo.password,
+        pool_id=demo.user_pool_id,
+        client_id=demo.client_id,
+        client=cip,
+        client_secret=demo.client_secret,
+    )
+    auth_params = srp.get_auth_params()
+    start = cip.initiate_auth(
+        ClientId=demo.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=auth_params
+    )
+    assert start["ChallengeName"] == "PASSWORD_VERIFIER"
+    responses = srp.process_challenge(start["ChallengeParameters"], auth_params)
+    return start, responses
+
+
+def verifier_args(demo, start, responses):
+    return dict(
+        ClientId=demo.client_id,
+        ChallengeName="PASSWORD_VERIFIER",
+        Session=start.get("Session", ""),
+        ChallengeResponses=responses,
+    )
+
+
+def test_srp_sign_in_verifies_the_proof(cip, demo):
+    start, responses = srp_start(cip, demo)
+    ok = cip.respond_to_auth_challenge(**verifier_args(demo, start, responses))
+    assert "AccessToken" in ok["AuthenticationResult"]
+
+
+def test_srp_with_a_wrong_password_fails(cip, demo):
+    # moto alone accepts any proof; the fidelity layer checks it as Cognito does.
+    start, responses = srp_start(cip, demo, password="Not-the-password-1")
+    assert error_of(cip.respond_to_auth_challenge, **verifier_args(demo, start, responses)) == (
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    )
+    # and the challenge cannot be answered twice
+    code, message = error_of(cip.respond_to_auth_challenge, **verifier_args(demo, start, responses))
+    assert (code, message) == ("NotAuthorizedException", "Invalid session for the user.")
+
+
 def test_srp_password_verifier_hash_uses_user_id_for_srp(cip, email_demo):
     demo = email_demo
-    start = cip.initiate_auth(
-        ClientId=demo.client_id,
-        AuthFlow="USER_SRP_AUTH",
-        AuthParameters={
-            "USERNAME": demo.username,
-            "SRP_A": "abc123",
-            "SECRET_HASH": good_hash(demo),
-        },
-    )
+    start, responses = srp_start(cip, demo)
     params = start["ChallengeParameters"]
-    assert start["ChallengeName"] == "PASSWORD_VERIFIER"
     # AWS hands back the internal username, never the alias the user typed.
     assert params["USER_ID_FOR_SRP"] == demo.internal_username == params["USERNAME"]
     assert params["USER_ID_FOR_SRP"] != demo.username
-    responses = {
-        "USERNAME": params["USER_ID_FOR_SRP"],
-        "PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-        "PASSWORD_CLAIM_SIGNATURE": "c2lnbmF0dXJl",
-        "TIMESTAMP": "Sat Nov 28 00:00:00 UTC 2026",
-    }
-    base = dict(
-        ClientId=demo.client_id, ChallengeName="PASSWORD_VERIFIER", Session=start.get("Session", "")
-    )
     alias_hash = good_hash(demo, demo.username)
-    code, message = error_of(
+    assert error_of(
         cip.respond_to_auth_challenge,
-        **base,
-        ChallengeResponses={**responses, "SECRET_HASH": alias_hash},
-    )
-    assert (code, message) == (
-        "NotAuthorizedException",
-        f"Unable to verify secret hash for client {demo.client_id}",
-    )
-    ok = cip.respond_to_auth_challenge(
-        **base,
-        ChallengeResponses={**responses, "SECRET_HASH": good_hash(demo, demo.internal_username)},
-    )
+        **verifier_args(demo, start, {**responses, "SECRET_HASH": alias_hash}),
+    ) == ("NotAuthorizedException", f"Unable to verify secret hash for client {demo.client_id}")
+    start, responses = srp_start(cip, demo)
+    assert responses["SECRET_HASH"] == good_hash(demo, demo.internal_username)
+    ok = cip.respond_to_auth_challenge(**verifier_args(demo, start, responses))
     assert "AccessToken" in ok["AuthenticationResult"]
+
+
+@pytest.mark.parametrize("srp_a", ["not-hex", "0", format(N, "x"), format(2 * N, "x")])
+def test_srp_rejects_an_invalid_public_value(cip, demo, srp_a):
+    code, _ = error_of(
+        cip.initiate_auth,
+        ClientId=demo.client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters={"USERNAME": demo.username, "SRP_A": srp_a, "SECRET_HASH": good_hash(demo)},
+    )
+    assert code == "InvalidParameterException"
 
 
 def test_srp_initiate_checks_the_hash(cip, demo):
