@@ -258,7 +258,12 @@ _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(add: Callable[[argparse._SubParsersAction], None]) -> str:
+    return add.__name__.removeprefix("_add_").replace("_", "-")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; ``only`` registers just that subcommand (what ``main`` runs)."""
     parser = _Parser(
         prog="python -m cognito_helpers",
         description="Compute, explain and check the AWS Cognito app-client SECRET_HASH.",
@@ -270,12 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for add in _SUBCOMMANDS:
-        add(sub)
+        if only is None or _command_name(add) == only:
+            add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Register only the subcommand named, when one is: building them all imports
+    # every subcommand's module (~35 ms), which `hash` must not pay (benchmarks/).
+    named = argv[0] if argv and argv[0] in {_command_name(a) for a in _SUBCOMMANDS} else None
+    parser = build_parser(named)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
