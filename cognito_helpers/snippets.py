@@ -63,6 +63,7 @@ class Language:
     run_hash: str
     run_signin: str
     ci: str
+    ci_toolchain: str
     why_not_signin: str
     mistake: str
     mistake_code: str
@@ -107,6 +108,7 @@ _LANGS = [
         run_hash="go run . hash",
         run_signin="go run . signin",
         ci=CI_SIGNIN,
+        ci_toolchain="Debian golang-go 1.19 + golang-github-aws-aws-sdk-go-v2-dev, GOPATH mode",
         why_not_signin="",
         mistake="hex",
         mistake_code="hex.EncodeToString(mac.Sum(nil))",
@@ -124,6 +126,7 @@ _LANGS = [
         run_hash="node signin.mjs hash",
         run_signin="npm ci && node signin.mjs signin",
         ci=CI_SIGNIN,
+        ci_toolchain="Node.js 20, `npm ci` in snippets/node",
         why_not_signin="",
         mistake="hex",
         mistake_code="createHmac('sha256', secret).update(username + clientId).digest('hex')",
@@ -141,6 +144,7 @@ _LANGS = [
         run_hash="bash signin.sh hash",
         run_signin="bash signin.sh signin",
         ci=CI_SIGNIN,
+        ci_toolchain="bash, openssl, base64, curl, jq",
         why_not_signin="",
         mistake="echo",
         mistake_code='echo "$USERNAME$CLIENT_ID" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64',
@@ -158,6 +162,7 @@ _LANGS = [
         run_hash="python signin.py hash",
         run_signin="python signin.py signin",
         ci=CI_SIGNIN,
+        ci_toolchain="the project venv (boto3)",
         why_not_signin="",
         mistake="hexdigest",
         mistake_code="hmac.new(secret, msg, hashlib.sha256).hexdigest()",
@@ -175,6 +180,7 @@ _LANGS = [
         run_hash="ruby signin.rb hash",
         run_signin="gem install aws-sdk-cognitoidentityprovider && ruby signin.rb signin",
         ci=CI_HASH,
+        ci_toolchain="Debian ruby 3.1",
         why_not_signin="the SDK's Cognito gem is not packaged by Debian and RubyGems is out of reach",
         mistake="encode64",
         mistake_code="Base64.encode64(mac)",
@@ -192,6 +198,7 @@ _LANGS = [
         run_hash="php signin.php hash",
         run_signin="composer require aws/aws-sdk-php && php signin.php signin",
         ci=CI_HASH,
+        ci_toolchain="Debian php-cli 8.2",
         why_not_signin="the SDK comes from Composer (Packagist), which is out of reach",
         mistake="hex",
         mistake_code="base64_encode(hash_hmac('sha256', $username . $clientId, $secret))",
@@ -209,6 +216,7 @@ _LANGS = [
         run_hash="java SecretHash.java",
         run_signin="(with the SDK on the classpath) java SignIn",
         ci=CI_HASH,
+        ci_toolchain="JDK 17 `javac` (SecretHash.java)",
         why_not_signin="the SDK comes from Maven Central, which is out of reach",
         mistake="urlsafe",
         mistake_code="Base64.getUrlEncoder().encodeToString(digest)",
@@ -226,8 +234,8 @@ _LANGS = [
         run_hash="dotnet run -p:StartupObject=SecretHash",
         run_signin="dotnet run",
         ci=CI_HASH,
-        why_not_signin="the SDK comes from NuGet, which is out of reach; the hash is "
-        "compiled with Mono's mcs",
+        ci_toolchain="Debian mono-mcs (SecretHash.cs)",
+        why_not_signin="the SDK comes from NuGet, which is out of reach",
         mistake="hex",
         mistake_code='BitConverter.ToString(digest).Replace("-", "")',
         mistake_note="64 hex characters instead of 44 base64 ones",
@@ -362,10 +370,12 @@ def render(
 def markdown_table() -> str:
     """The README's "Other languages" table: what CI verifies for each snippet."""
     rows = [
-        "| Language | Snippet | SDK | Verified in CI |",
-        "| --- | --- | --- | --- |",
+        "| Language | Snippet | SDK | Verified in CI | Toolchain in CI |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for lang in LANGUAGES.values():
         links = ", ".join(f"[{f}](snippets/{lang.key}/{f})" for f in lang.files)
-        rows.append(f"| {lang.name} | {links} | {lang.sdk} | {lang.verified} |")
+        rows.append(
+            f"| {lang.name} | {links} | {lang.sdk} | {lang.verified} | {lang.ci_toolchain} |"
+        )
     return "\n".join(rows)

@@ -6,6 +6,7 @@
 // Prints the outcome, never a token.
 import java.net.URI;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClientBuilder;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
@@ -18,7 +19,9 @@ public final class SignIn {
         String username = SecretHash.env("COGNITO_USERNAME");
         String secretHash = SecretHash.compute(username, clientId, SecretHash.env("COGNITO_CLIENT_SECRET"));
 
-        CognitoIdentityProviderClientBuilder builder = CognitoIdentityProviderClient.builder(); // region: AWS_REGION
+        // InitiateAuth is a public API: no AWS credentials needed. Region: AWS_REGION.
+        CognitoIdentityProviderClientBuilder builder = CognitoIdentityProviderClient.builder()
+                .credentialsProvider(AnonymousCredentialsProvider.create());
         String endpoint = System.getenv("COGNITO_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isEmpty()) {
             builder.endpointOverride(URI.create(endpoint));

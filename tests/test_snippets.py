@@ -1,0 +1,403 @@
+"""snippets/<lang>/ run for real: the hash against secret_hash, the sign-in against the local Cognito.
+
+Each language's toolchain is looked up (and its snippet compiled) once per
+session. A language whose toolchain is missing is skipped with the reason
+("not verified"), unless ``COGNITO_LAB_REQUIRE_LANGS`` (comma-separated keys of
+``cognito_helpers.snippets.LANGUAGES``; CI sets it) names it: then the test
+fails. What CI must verify per language is ``Language.ci`` (the README's
+table); ``bash .ci/install-toolchains`` installs the toolchains.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cognito_helpers import secret_hash
+from cognito_helpers.aws_errors import aws_error
+from cognito_helpers.cli import main as cli_main
+from cognito_helpers.exceptions import InvalidInputError
+from cognito_helpers.snippets import (
+    CI_SIGNIN,
+    LANGUAGES,
+    SNIPPETS_DIR,
+    markdown_table,
+    mistaken_hash,
+    read,
+    render,
+    render_files,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+REQUIRED = {
+    name.strip()
+    for name in os.environ.get("COGNITO_LAB_REQUIRE_LANGS", "").split(",")
+    if name.strip()
+}
+GOPATH = Path("/usr/share/gocode")  # Debian's Go packages (golang-*-dev) live here
+GO_SDK = GOPATH / "src/github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+# (username, client id, client secret): the public known-answer vectors of
+# shared/COGNITO_FACTS.md with their published hashes, then non-ASCII usernames.
+V1 = ("username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b")
+V2 = ("a@b.com", "user-pool-client-id", "user-pool-client-secret")
+PUBLISHED = {
+    V1: "oUkNFqfm7UjLds8vXFWarT1l3gqORGoztf+EyFmoX2Q=",
+    V2: "hJAY3VKwKQyz2H1A6+Jgy7nUxmNepNrLTL8ltH+BzX8=",
+}
+CASES = {
+    "vector1": V1,
+    "vector2": V2,
+    "polish": ("józef", V1[1], V1[2]),
+    "japanese": ("ユーザー", V1[1], V1[2]),
+    "emoji": ("\U0001f600smile", V1[1], V1[2]),
+}
+LANGS = list(LANGUAGES)
+SIGNIN_LANGS = [k for k, lang in LANGUAGES.items() if lang.ci == CI_SIGNIN]
+
+
+def _base_env(tmp: Path) -> dict[str, str]:
+    """A clean environment: no proxy, no AWS profile or metadata service, a UTF-8 locale."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(tmp)),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "AWS_CONFIG_FILE": str(tmp / "no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "GO111MODULE": "off",
+        "GOPATH": str(GOPATH),
+        "GOFLAGS": "",
+    }
+    return env
+
+
+@dataclass
+class Toolchain:
+    """How to run one language's snippet from one source folder (None: cannot, and why)."""
+
+    lang: str
+    hash_cmd: list[str] | None
+    hash_missing: str
+    signin_cmd: list[str] | None
+    signin_missing: str
+    env: dict[str, str]
+    cwd: Path
+
+    def run(self, cmd: list[str], extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            cmd, cwd=self.cwd, env={**self.env, **extra}, capture_output=True, text=True,
+            encoding="utf-8", timeout=120, check=False,
+        )
+
+
+def _missing(*tools: str) -> str:
+    absent = [t for t in tools if shutil.which(t) is None]
+    return f"{', '.join(absent)} not on PATH" if absent else ""
+
+
+def _compile(cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(cmd)} failed in {cwd}:\n{done.stdout}\n{done.stderr}")
+
+
+def _build(lang: str, src: Path, out: Path) -> Toolchain:
+    """Compile (where needed) the snippet in ``src`` into ``out``; say what cannot run."""
+    env = _base_env(out)
+    hash_cmd = signin_cmd = None
+    hash_missing = signin_missing = ""
+    why_not = LANGUAGES[lang].why_not_signin
+    if lang == "go":
+        hash_missing = _missing("go") or (
+            "" if GO_SDK.is_dir() else "Debian's golang-github-aws-aws-sdk-go-v2-dev is not installed"
+        )
+        if not hash_missing:
+            _compile(["go", "build", "-o", str(out / "snippet"), "."], src, env)
+            hash_cmd = [str(out / "snippet"), "hash"]
+            signin_cmd = [str(out / "snippet"), "signin"]
+        signin_missing = hash_missing
+    elif lang == "node":
+        hash_missing = _missing("node")
+        if not hash_missing:
+            hash_cmd = ["node", "signin.mjs", "hash"]
+            if (src / "node_modules/@aws-sdk/client-cognito-identity-provider").is_dir():
+                signin_cmd = ["node", "signin.mjs", "signin"]
+            else:
+                signin_missing = "snippets/node/node_modules is missing (npm ci in snippets/node)"
+        else:
+            signin_missing = hash_missing
+    elif lang == "shell":
+        hash_missing = _missing("bash", "openssl", "base64")
+        signin_missing = hash_missing or _missing("curl", "jq")
+        if not hash_missing:
+            hash_cmd = ["bash", "signin.sh", "hash"]
+        if not signin_missing:
+            signin_cmd = ["bash", "signin.sh", "signin"]
+    elif lang == "python":
+        hash_cmd = [sys.executable, "signin.py", "hash"]
+        signin_cmd = [sys.executable, "signin.py", "signin"]
+    elif lang == "ruby":
+        hash_missing = _missing("ruby")
+        if not hash_missing:
+            hash_cmd = ["ruby", "signin.rb", "hash"]
+            probe = subprocess.run(["ruby", "-e", 'require "aws-sdk-cognitoidentityprovider"'],
+                                   env=env, capture_output=True, timeout=60, check=False)
+            if probe.returncode == 0:
+                signin_cmd = ["ruby", "signin.rb", "signin"]
+        signin_missing = hash_missing or why_not
+    elif lang == "php":
+        hash_missing = _missing("php")
+        if not hash_missing:
+            hash_cmd = ["php", "signin.php", "hash"]
+            if (src / "vendor/autoload.php").is_file():
+                signin_cmd = ["php", "signin.php", "signin"]
+        signin_missing = hash_missing or why_not
+    elif lang == "java":
+        hash_missing = _missing("javac", "java")
+        if not hash_missing:
+            _compile(["javac", "-encoding", "UTF-8", "-d", str(out), "SecretHash.java"], src, env)
+            hash_cmd = ["java", "-cp", str(out), "SecretHash"]
+        signin_missing = why_not
+    elif lang == "csharp":
+        hash_missing = _missing("mcs", "mono")
+        if not hash_missing:
+            _compile(["mcs", "-nologo", f"-out:{out / 'SecretHash.exe'}", "SecretHash.cs"], src, env)
+            hash_cmd = ["mono", str(out / "SecretHash.exe")]
+        signin_missing = why_not
+    else:  # pragma: no cover - a language added to LANGUAGES without a builder
+        pytest.fail(f"tests/test_snippets.py has no builder for {lang!r}")
+    return Toolchain(lang, hash_cmd, hash_missing, signin_cmd, signin_missing, env, src)
+
+
+def _not_verified(lang: str, what: str, reason: str, *, required: bool) -> None:
+    message = f"{lang} snippet {what} not verified: {reason}"
+    if required and lang in REQUIRED:
+        pytest.fail(message + " (COGNITO_LAB_REQUIRE_LANGS requires it; run bash .ci/install-toolchains)")
+    pytest.skip(message)
+
+
+def _hash_tool(tc: Toolchain) -> list[str]:
+    if tc.hash_cmd is None:
+        _not_verified(tc.lang, "hash", tc.hash_missing, required=True)
+    assert tc.hash_cmd is not None
+    return tc.hash_cmd
+
+
+def _signin_tool(tc: Toolchain) -> list[str]:
+    if tc.signin_cmd is None:
+        required = LANGUAGES[tc.lang].ci == CI_SIGNIN
+        _not_verified(tc.lang, "sign-in", tc.signin_missing, required=required)
+    assert tc.signin_cmd is not None
+    return tc.signin_cmd
+
+
+@pytest.fixture(scope="session")
+def toolchain(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Toolchain]:
+    """``toolchain(lang)``: the repository's snippet for ``lang``, built once per session."""
+    cache: dict[str, Toolchain] = {}
+
+    def get(lang: str) -> Toolchain:
+        if lang not in cache:
+            cache[lang] = _build(lang, SNIPPETS_DIR / lang, tmp_path_factory.mktemp(f"build-{lang}"))
+        return cache[lang]
+
+    return get
+
+
+def _write_rendered(lang: str, files: dict[str, str], where: Path) -> Path:
+    for name, text in files.items():
+        (where / name).write_text(text, encoding="utf-8")
+    if lang == "node" and (SNIPPETS_DIR / "node/node_modules").is_dir():
+        (where / "node_modules").symlink_to(SNIPPETS_DIR / "node/node_modules")
+    return where
+
+
+def _settings(case: tuple[str, str, str]) -> dict[str, str]:
+    username, client_id, secret = case
+    return {"COGNITO_USERNAME": username, "COGNITO_CLIENT_ID": client_id,
+            "COGNITO_CLIENT_SECRET": secret}
+
+
+def _expected_error(client_id: str) -> str:
+    err = aws_error("hash_mismatch")
+    return f"{err.code}: {err.message(client_id=client_id)}\n"
+
+
+# -- the hash -------------------------------------------------------------------
+
+
+def test_published_vectors_agree_with_secret_hash() -> None:
+    for case, published in PUBLISHED.items():
+        assert secret_hash(*case, strict=False) == published
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("lang", LANGS)
+def test_snippet_hash_equals_secret_hash(toolchain, lang: str, case: str) -> None:
+    tc = toolchain(lang)
+    cmd = _hash_tool(tc)
+    done = tc.run(cmd, _settings(CASES[case]))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == secret_hash(*CASES[case], strict=False) + "\n"
+
+
+@pytest.mark.parametrize("case", ["vector1", "japanese"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_snippet_mistake_sends_what_the_notebook_says(toolchain, lang: str, case: str) -> None:
+    tc = toolchain(lang)
+    cmd = _hash_tool(tc)
+    done = tc.run(cmd, {**_settings(CASES[case]), "SNIPPET_MISTAKE": LANGUAGES[lang].mistake})
+    assert done.returncode == 0, done.stderr
+    wrong = mistaken_hash(lang, *CASES[case])
+    assert done.stdout == wrong + "\n"
+    assert wrong != secret_hash(*CASES[case])
+
+
+# -- the sign-in against the local Cognito ---------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_snippet_signs_in(toolchain, request, lang: str) -> None:
+    tc = toolchain(lang)
+    cmd = _signin_tool(tc)
+    demo = request.getfixturevalue("demo")  # only once the language can run
+    done = tc.run(cmd, demo.env())
+    assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
+    for secret in (demo.client_secret, demo.password):
+        assert secret not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
+    tc = toolchain(lang)
+    cmd = _signin_tool(tc)
+    demo = request.getfixturevalue("demo")
+    done = tc.run(cmd, {**demo.env(), "SNIPPET_MISTAKE": LANGUAGES[lang].mistake})
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == _expected_error(demo.client_id)
+    for secret in (demo.client_secret, demo.password):
+        assert secret not in done.stdout + done.stderr
+
+
+def test_snippet_reports_wrong_password(toolchain, demo) -> None:
+    """The error path prints AWS's code and message, not a stack trace (shell: no SDK)."""
+    tc = toolchain("shell")
+    cmd = _signin_tool(tc)
+    done = tc.run(cmd, {**demo.env(), "COGNITO_PASSWORD": "Not-the-password-1"})
+    err = aws_error("wrong_password")
+    assert (done.returncode, done.stdout) == (1, f"{err.code}: {err.message()}\n")
+
+
+# -- rendered snippets (what `python -m cognito_helpers snippet` prints) -----------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rendered_snippet_hash(toolchain, tmp_path: Path, lang: str) -> None:
+    _hash_tool(toolchain(lang))  # skip/fail like the repository's snippet
+    username, client_id, secret = CASES["polish"]
+    files = render_files(lang, client_id=client_id, username=username, secret_env="MY_APP_SECRET")
+    (tmp_path / "src").mkdir()
+    tc = _build(lang, _write_rendered(lang, files, tmp_path / "src"), tmp_path)
+    done = tc.run(_hash_tool(tc), {"MY_APP_SECRET": secret})  # no COGNITO_* at all
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == secret_hash(username, client_id, secret) + "\n"
+
+
+@pytest.mark.parametrize("lang", SIGNIN_LANGS)
+def test_rendered_snippet_signs_in(toolchain, demo, tmp_path: Path, lang: str) -> None:
+    _signin_tool(toolchain(lang))
+    files = render_files(lang, client_id=demo.client_id, username=demo.username,
+                         secret_env="MY_APP_SECRET")
+    (tmp_path / "src").mkdir()
+    tc = _build(lang, _write_rendered(lang, files, tmp_path / "src"), tmp_path)
+    env = {k: v for k, v in demo.env().items()
+           if k not in ("COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_USERNAME")}
+    done = tc.run(_signin_tool(tc), {**env, "MY_APP_SECRET": demo.client_secret})
+    assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
+
+
+# -- the module itself (no toolchain needed) -----------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_files_exist_and_name_their_mistake(lang: str) -> None:
+    files = read(lang)
+    assert list(files) == list(LANGUAGES[lang].files)
+    code = "\n".join(files.values())
+    assert "SNIPPET_MISTAKE" in code
+    assert LANGUAGES[lang].mistake in code
+    assert "COGNITO_ENDPOINT_URL" in code or lang in ("java", "csharp")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_render_writes_ids_and_never_the_secret(lang: str) -> None:
+    text = render(lang, client_id="abc123clientid", username="o'brien\"x", secret_env="APP_SECRET")
+    assert "abc123clientid" in text
+    assert "APP_SECRET" in text
+    assert "Rendered by `python -m cognito_helpers snippet" in text
+    assert text != "\n".join(read(lang).values())
+
+
+def test_render_refuses_bad_input() -> None:
+    with pytest.raises(InvalidInputError, match="lang"):
+        render("cobol", client_id="abc", username="u")
+    with pytest.raises(InvalidInputError, match="client_id"):
+        render("go", client_id="us-east-1_AbC", username="u")
+    with pytest.raises(InvalidInputError, match="username"):
+        render("go", client_id="abc", username="has space")
+    with pytest.raises(InvalidInputError, match="secret_env"):
+        render("go", client_id="abc", username="u", secret_env="MY-SECRET")
+
+
+def test_mistakes_differ_from_the_right_hash() -> None:
+    for lang in LANGS:
+        assert mistaken_hash(lang, *V1) != secret_hash(*V1)
+
+
+def test_readme_table_matches_what_ci_verifies() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
+
+
+def test_required_languages_are_known() -> None:
+    assert set(LANGUAGES) >= REQUIRED, f"unknown in COGNITO_LAB_REQUIRE_LANGS: {REQUIRED - set(LANGUAGES)}"
+
+
+def test_cli_snippet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["snippet", "--lang", "go", "-c", V1[1], "-u", "alice",
+                     "--secret-env", "APP_SECRET"]) == 0
+    out = capsys.readouterr().out
+    assert out == render("go", client_id=V1[1], username="alice", secret_env="APP_SECRET")
+    assert cli_main(["snippet", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert all(lang.name in listing for lang in LANGUAGES.values())
+    assert cli_main(["snippet", "--lang", "go", "-c", "bad-id", "-u", "alice"]) == 2
+    assert "client_id" in capsys.readouterr().err
+    assert cli_main(["snippet", "--lang", "go"]) == 2
+    assert "--client-id" in capsys.readouterr().err
+
+
+def test_readme_snippet_command_runs() -> None:
+    """The README's `snippet` command, run as written (with this interpreter)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = [ln.strip() for ln in readme.splitlines()
+             if ln.strip().startswith(".venv/bin/python -m cognito_helpers snippet")]
+    assert lines, "README lost its `snippet` command"
+    for line in lines:
+        argv = [sys.executable, *shlex.split(line)[1:]]
+        done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 0, done.stderr
+        assert "Rendered by `python -m cognito_helpers snippet" in done.stdout
