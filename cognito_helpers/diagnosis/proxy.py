@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from urllib.parse import urlparse
 from ..exceptions import InvalidInputError, LocalCognitoError
 from ..operations import REFRESH_FLOWS, hash_site
 from ..redact import mask
+from .explain import explain
 from .fingerprint import fingerprint
 from .result import Diagnosis
 from .verify import token_claims
@@ -75,6 +77,7 @@ class Verdict:
     diagnosis: Diagnosis | None = None
     status: int | None = None
     answer: str = ""
+    explanation: Diagnosis | None = None
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -93,6 +96,8 @@ class Verdict:
         out += [f"       note: {n}" for n in self.notes]
         if self.status is not None:
             out.append(f"       answered: {self.status} {self.answer}".rstrip())
+        if self.explanation is not None and self.explanation.status == "found":
+            out.append(f"       meaning: {self.explanation.cause}")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +114,7 @@ class Verdict:
             "status": self.status,
             "answer": self.answer,
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis is not None else None,
+            "explanation": self.explanation.to_dict() if self.explanation is not None else None,
         }
 
 
@@ -491,7 +497,15 @@ class InspectingProxy:
         else:
             code = str(answer_json.get("__type", "")).rsplit("#", 1)[-1]
             message = str(answer_json.get("message") or answer_json.get("Message") or "")
-            verdict.answer = f"{code}: {message[:300]}".strip(": ")
+            message = message[:300]
+            # an emulator may echo what was sent (moto puts the hash in its message)
+            if re.fullmatch(r"[A-Za-z0-9+/=_-]{16,}", message.strip()):
+                message = mask(message.strip())
+            for value in [*(self._secrets_for(params.get("ClientId")) or []), *self._previous]:
+                message = message.replace(value, mask(value))
+            verdict.answer = f"{code}: {message}".strip(": ")
+            if verdict.answer:
+                verdict.explanation = explain(verdict.answer)
         self.verdicts.append(verdict)
         try:
             self._on_verdict(verdict)

@@ -1,0 +1,199 @@
+"""explain(): every row of the error table, in every form people paste, and honest misses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+from diagnosis_cases import CLIENT_ID, POOL_ID, REQUEST_ID, all_error_cases, message
+
+from cognito_helpers import InvalidInputError, explain, secret_hash
+from cognito_helpers.aws_errors import CATALOGUE
+from cognito_helpers.diagnosis.explain import CAUSES
+
+CASES = all_error_cases()
+
+
+@pytest.mark.parametrize(("key", "form", "text", "expected"), CASES,
+                         ids=[f"{k}-{f}" for k, f, _, _ in CASES])
+def test_every_catalogue_entry_in_every_form(key: str, form: str, text: str,
+                                             expected: str) -> None:
+    d = explain(text)
+    assert d.status == "found", d.to_text()
+    assert d.key == expected
+    assert d.kind == "explain"
+    assert d.fix and d.confirm
+    template = CATALOGUE[key].template
+    if "{client_id}" in template:
+        assert d.facts["client_id"].lower() == CLIENT_ID
+    if "{user_pool_id}" in template:
+        assert d.facts["user_pool_id"].lower() == POOL_ID.lower()
+    if "{flow}" in template:
+        assert d.facts["auth_flow"].upper() == "USER_PASSWORD_AUTH"
+
+
+def test_every_catalogue_entry_has_a_cause() -> None:
+    assert set(CATALOGUE) <= set(CAUSES)
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_a_real_botocore_client_error(key: str) -> None:
+    entry = CATALOGUE[key]
+    exc = ClientError({"Error": {"Code": entry.code, "Message": message(key)},
+                       "ResponseMetadata": {"RequestId": REQUEST_ID, "HTTPStatusCode": 400}},
+                      "RespondToAuthChallenge")
+    d = explain(str(exc))
+    assert d.key == key
+    assert d.facts["exception"] == entry.code
+    assert d.facts["operation"] == "RespondToAuthChallenge"
+    assert d.confidence == "high"
+
+
+def test_facts_from_the_sdk_forms() -> None:
+    d = explain("operation error Cognito Identity Provider: InitiateAuth, https response error "
+                f"StatusCode: 400, RequestID: {REQUEST_ID}, NotAuthorizedException: "
+                f"Unable to verify secret hash for client {CLIENT_ID}")
+    assert d.facts["form"] == "AWS SDK for Go v2"
+    assert d.facts["operation"] == "InitiateAuth"
+    assert d.facts["request_id"] == REQUEST_ID
+    assert d.facts["status_code"] == "400"
+    d = explain(f"NotAuthorizedException: Incorrect username or password.\n\tstatus code: 400, "
+                f"request id: {REQUEST_ID}")
+    assert d.facts["form"] == "AWS SDK for Go v1"
+    d = explain(json.dumps({"__type": "UserNotFoundException", "message": "User does not exist."}))
+    assert d.facts["form"].startswith("JSON error body")
+
+
+def test_message_with_the_wrong_exception_is_flagged() -> None:
+    d = explain("UserNotFoundException: Unable to verify secret hash for client abc")
+    assert d.key == "hash_mismatch"
+    assert d.confidence == "medium"
+    assert any("AWS sends this message with NotAuthorizedException" in e for e in d.evidence)
+
+
+def test_limit_exceeded_keeps_its_exception() -> None:
+    text = "LimitExceededException: Attempt limit exceeded, please try after some time."
+    assert explain(text).key == "limit_exceeded"
+    text = "TooManyRequestsException: Attempt limit exceeded, please try after some time."
+    assert explain(text).key == "throttled"
+
+
+def test_exception_name_alone() -> None:
+    d = explain("UserNotConfirmedException")
+    assert d.key == "user_not_confirmed" and d.confidence == "medium"
+    d = explain("botocore.errorfactory.NotAuthorizedException")
+    assert d.status == "unknown" and d.key == "not_recognised"
+    keys = {k for k, _ in d.alternatives}
+    assert {"hash_mismatch", "secret_missing", "wrong_password"} <= keys
+
+
+def test_unknown_text_is_not_a_guess() -> None:
+    d = explain("PasswordResetRequiredException: Password reset required for the user")
+    assert d.status == "unknown"
+    assert d.confidence == "none"
+    assert d.cause.startswith("Not recognised")
+    assert any(k == "wrong_password" for k, _ in d.alternatives)  # shares "password"
+    assert len(d.alternatives) <= 3
+    d = explain("segmentation fault (core dumped)")
+    assert d.status == "unknown" and d.alternatives == ()
+
+
+def test_unknown_text_is_not_echoed() -> None:
+    pasted = "weird failure token=eyJraWQiOiJhYmMiLCJhbGciOiJSUzI1NiJ9.payload.sig"
+    d = explain(pasted)
+    assert "eyJraWQ" not in d.to_text() + d.to_json()
+
+
+def test_moto_style_hash_message_is_masked() -> None:
+    sent = secret_hash("alice", CLIENT_ID, "k2v8w0xq1l7n4c9p3r6t5y8u2i0o7e1a4s6d9f3g5h8j2k4l6z8")
+    d = explain(f"An error occurred (NotAuthorizedException) when calling the InitiateAuth "
+                f"operation: {sent}")
+    assert d.key == "moto_hash_message"
+    assert sent not in d.to_text() + d.to_json() + d._repr_html_()
+
+
+def test_validation_error_on_the_hash_characters() -> None:
+    d = explain("InvalidParameterException: 1 validation error detected: Value at 'secretHash' "
+                "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                "[\\w+=/]+")
+    assert d.key == "secret_hash_format"
+
+
+def test_renderings() -> None:
+    d = explain(f"An error occurred (NotAuthorizedException) when calling the InitiateAuth "
+                f"operation: Client {CLIENT_ID} is configured with secret but SECRET_HASH was "
+                "not received")
+    text = d.to_text()
+    assert text.startswith(f"Cause: App client {CLIENT_ID} has a client secret")
+    assert "Fix:" in text and "To confirm:" in text
+    data = json.loads(d.to_json())
+    assert data["key"] == "secret_missing" and data["facts"]["client_id"] == CLIENT_ID
+    assert data == d.to_dict()
+    html = explain("<script>alert(1)</script> User does not exist.")._repr_html_()
+    assert "<script>" not in html and "User does not exist" in html
+
+
+@pytest.mark.parametrize("bad", ["", "   \n", None, 42])
+def test_bad_input(bad: object) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        explain(bad)  # type: ignore[arg-type]
+    assert info.value.field == "text"
+
+
+# -- against what the local Cognito really answers --------------------------------------
+
+
+def _error(call, **kwargs) -> str:
+    with pytest.raises(ClientError) as info:
+        call(**kwargs)
+    return str(info.value)
+
+
+def test_errors_from_the_local_cognito(local_cognito, demo, cip) -> None:
+    h = secret_hash(demo.username, demo.client_id, demo.client_secret)
+    auth = {"USERNAME": demo.username, "PASSWORD": demo.password}
+    seen = {}
+    seen["secret_missing"] = _error(cip.initiate_auth, ClientId=demo.client_id,
+                                    AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
+    seen["hash_mismatch"] = _error(cip.initiate_auth, ClientId=demo.client_id,
+                                   AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters=auth | {"SECRET_HASH": h[:-1] + "A"})
+    seen["hash_not_configured"] = _error(cip.initiate_auth, ClientId=demo.public_client_id,
+                                         AuthFlow="USER_PASSWORD_AUTH",
+                                         AuthParameters=auth | {"SECRET_HASH": h})
+    seen["wrong_password"] = _error(cip.initiate_auth, ClientId=demo.client_id,
+                                    AuthFlow="USER_PASSWORD_AUTH",
+                                    AuthParameters=auth | {"SECRET_HASH": h, "PASSWORD": "x"})
+    seen["client_not_found"] = _error(cip.initiate_auth, ClientId="nosuchclient0000000000000",
+                                      AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
+    seen["pool_not_found"] = _error(cip.describe_user_pool, UserPoolId="us-east-1_NoSuch1")
+    seen["refresh_invalid"] = _error(
+        cip.initiate_auth, ClientId=demo.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": "not-a-token", "SECRET_HASH": h})
+    limited = cip.create_user_pool_client(UserPoolId=demo.user_pool_id, ClientName="srp-only",
+                                          ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    seen["flow_not_enabled"] = _error(
+        cip.initiate_auth, ClientId=limited["UserPoolClient"]["ClientId"],
+        AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
+    seen["admin_flow_not_enabled"] = _error(
+        cip.admin_initiate_auth, UserPoolId=demo.user_pool_id,
+        ClientId=limited["UserPoolClient"]["ClientId"], AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters=auth)
+    h_bob = secret_hash("bob", demo.client_id, demo.client_secret)
+    cip.sign_up(ClientId=demo.client_id, Username="bob", Password="Bob-pass-123!",
+                SecretHash=h_bob, UserAttributes=[{"Name": "email", "Value": "b@example.com"}])
+    seen["user_not_confirmed"] = _error(
+        cip.initiate_auth, ClientId=demo.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "bob", "PASSWORD": "Bob-pass-123!", "SECRET_HASH": h_bob})
+    seen["code_mismatch"] = _error(cip.confirm_sign_up, ClientId=demo.client_id, Username="bob",
+                                   ConfirmationCode="000000" if local_cognito.last_code("bob")
+                                   != "000000" else "111111", SecretHash=h_bob)
+    seen["secret_missing_legacy"] = _error(cip.resend_confirmation_code,
+                                           ClientId=demo.client_id, Username="bob")
+    seen["user_not_found"] = _error(cip.admin_get_user, UserPoolId=demo.user_pool_id,
+                                    Username="nobody")
+    for key, text in seen.items():
+        d = explain(text)
+        assert d.key == key, (key, text, d.to_text())
+        assert demo.client_secret not in d.to_json()
