@@ -50,6 +50,7 @@ _LAZY = {
     "peek_token": "tokens",
     "verify_for_target": "tokens",
     "verify_token": "tokens",
+    "with_edited_claims": "tokens",
     # notebooks: calculator (03), its widget, exercise checks (every notebook)
     "MISTAKES": "calculator",
     "hash_variants": "calculator",
@@ -94,6 +95,7 @@ __all__ = [
     "verify_flow",
     "verify_for_target",
     "verify_token",
+    "with_edited_claims",
 ]
 
 

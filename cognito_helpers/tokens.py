@@ -26,6 +26,7 @@ contains a token in full (:func:`~cognito_helpers.redact.mask`).
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
@@ -48,6 +49,7 @@ __all__ = [
     "peek_token",
     "verify_for_target",
     "verify_token",
+    "with_edited_claims",
 ]
 
 TokenUse = Literal["id", "access"]
@@ -138,6 +140,15 @@ def peek_token(token: str) -> TokenParts:
     except jwt.PyJWTError as exc:
         raise TokenError(f"token {mask(token)} cannot be decoded: {exc}.") from None
     return TokenParts(header, claims, mask(token))
+
+
+def with_edited_claims(token: str, **changes: Any) -> str:
+    """``token`` with some claims changed and its original signature kept: what an
+    attacker's edit looks like. Verification must refuse it (notebook 04)."""
+    header, _, signature = _require_jwt(token).split(".")
+    claims = dict(peek_token(token).claims, **changes)
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii")
+    return f"{header}.{payload.rstrip('=')}.{signature}"
 
 
 @dataclass(frozen=True)

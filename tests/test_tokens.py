@@ -22,6 +22,7 @@ from cognito_helpers.tokens import (
     peek_token,
     verify_for_target,
     verify_token,
+    with_edited_claims,
 )
 
 REGION = "eu-west-1"
@@ -140,12 +141,19 @@ def test_signed_by_another_key(jwks) -> None:
 
 
 def test_altered_claims_break_the_signature(key, jwks) -> None:
-    header, payload, sig = _sign(key).split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    claims["username"] = "mallory"
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    token = _sign(key)
+    forged = with_edited_claims(token, username="mallory")
+    assert peek_token(forged).claims["username"] == "mallory"
+    assert forged.split(".")[2] == token.split(".")[2]  # the signature is kept
     with pytest.raises(TokenError, match="signature does not verify"):
-        _verify(f"{header}.{forged}.{sig}", jwks)
+        _verify(forged, jwks)
+    # by hand, as an attacker would: same result
+    header, payload, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["client_id"] = "2another0client0id00000000"
+    by_hand = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    with pytest.raises(TokenError, match="signature does not verify"):
+        _verify(f"{header}.{by_hand}.{sig}", jwks)
 
 
 def test_hs256_and_none_are_refused(key, jwks) -> None:
