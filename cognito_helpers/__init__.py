@@ -57,10 +57,18 @@ _LAZY = {
     "hash_calculator": "widgets",
     "check_exercise": "exercises",
     "aws_error": "aws_errors",
+    # other languages (notebook 08): snippets/ described, rendered, run
+    "SNIPPET_LANGUAGES": "snippets",
+    "read_snippet": "snippets",
+    "render_snippet": "snippets",
+    "run_snippet": "snippets",
+    "snippet_env": "snippets",
+    "snippet_mistake_hash": "snippets",
 }
 
 __all__ = [
     "MISTAKES",
+    "SNIPPET_LANGUAGES",
     "CognitoHelpersError",
     "ConfigurationError",
     "DemoPool",
@@ -90,8 +98,13 @@ __all__ = [
     "local_cognito",
     "mask",
     "peek_token",
+    "read_snippet",
+    "render_snippet",
     "reset_local_target",
+    "run_snippet",
     "secret_hash",
+    "snippet_env",
+    "snippet_mistake_hash",
     "verify_flow",
     "verify_for_target",
     "verify_token",

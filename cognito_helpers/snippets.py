@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
-from collections.abc import Callable
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .exceptions import ConfigurationError, InvalidInputError
 from .hashing import check_client_id, check_username, hmac_sha256
@@ -26,12 +31,18 @@ from .hashing import check_client_id, check_username, hmac_sha256
 __all__ = [
     "LANGUAGES",
     "SNIPPETS_DIR",
+    "SNIPPET_LANGUAGES",
     "Language",
     "markdown_table",
     "mistaken_hash",
     "read",
+    "read_snippet",
     "render",
     "render_files",
+    "render_snippet",
+    "run_snippet",
+    "snippet_env",
+    "snippet_mistake_hash",
 ]
 
 SNIPPETS_DIR = Path(__file__).resolve().parent.parent / "snippets"
@@ -379,3 +390,89 @@ def markdown_table() -> str:
             f"| {lang.name} | {links} | {lang.sdk} | {lang.verified} | {lang.ci_toolchain} |"
         )
     return "\n".join(rows)
+
+
+def snippet_env(target: Any) -> dict[str, str]:
+    """The variables every snippet reads, from a ``Target`` or ``DemoPool``.
+
+    The result holds the client secret and the password: hand it to a
+    subprocess, never print it.
+    """
+    env = {
+        "AWS_REGION": target.region,
+        "COGNITO_CLIENT_ID": target.client_id,
+        "COGNITO_CLIENT_SECRET": target.client_secret or "",
+        "COGNITO_USERNAME": target.username or "",
+        "COGNITO_PASSWORD": target.password or "",
+    }
+    if target.endpoint_url:
+        env["COGNITO_ENDPOINT_URL"] = target.endpoint_url
+    return env
+
+
+# interpreted snippets run_snippet can start without a build step: key -> argv before the mode
+_INTERPRETERS = {
+    "shell": (["bash", "signin.sh"], ("bash", "openssl", "base64", "curl", "jq")),
+    "python": ([sys.executable, "signin.py"], ()),
+    "node": (["node", "signin.mjs"], ("node",)),
+    "ruby": (["ruby", "signin.rb"], ("ruby",)),
+    "php": (["php", "signin.php"], ("php",)),
+}
+
+
+def run_snippet(
+    lang: str, mode: str = "signin", *, env: Mapping[str, str], mistake: bool = False,
+    timeout: float = 60,
+) -> str:
+    """Run the repository's snippet for ``lang`` and return what it printed on stdout.
+
+    ``mode`` is ``"hash"`` or ``"signin"``; ``mistake=True`` switches on the
+    language's classic mistake (``SNIPPET_MISTAKE``). ``env`` supplies the
+    settings (see :func:`snippet_env`); nothing else of this process's AWS
+    configuration is passed on. Interpreted languages only (shell, python,
+    node, ruby, php): the compiled ones are built by ``tests/test_snippets.py``.
+    """
+    language = _language(lang)
+    if lang not in _INTERPRETERS:
+        raise InvalidInputError(
+            "lang", f"{lang} needs a build step; run_snippet runs {', '.join(_INTERPRETERS)}."
+        )
+    if mode not in ("hash", "signin"):
+        raise InvalidInputError("mode", f"{mode!r}: use 'hash' or 'signin'.")
+    argv, tools = _INTERPRETERS[lang]
+    absent = [t for t in tools if shutil.which(t) is None]
+    if absent:
+        raise ConfigurationError(
+            f"the {language.name} snippet needs {', '.join(absent)} on PATH "
+            "(bash .ci/install-toolchains installs them on Debian)."
+        )
+    read(lang)  # a clear error when snippets/ is missing
+    clean = {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": os.environ.get("HOME", "/"),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+    if mistake:
+        clean["SNIPPET_MISTAKE"] = language.mistake
+    done = subprocess.run(  # noqa: S603 (fixed argv, no shell)
+        [*argv, mode], cwd=SNIPPETS_DIR / lang, env={**clean, **env}, capture_output=True,
+        text=True, encoding="utf-8", timeout=timeout, check=False,
+    )
+    if done.returncode not in (0, 1) or (done.returncode == 1 and not done.stdout):
+        raise ConfigurationError(
+            f"the {language.name} snippet failed (exit {done.returncode}): "
+            f"{done.stderr.strip()[-300:]}"
+        )
+    return done.stdout
+
+
+# flat names for ``import cognito_helpers as ch`` (notebooks use ch.<name>)
+SNIPPET_LANGUAGES = LANGUAGES
+read_snippet = read
+render_snippet = render
+snippet_mistake_hash = mistaken_hash
