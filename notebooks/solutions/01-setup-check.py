@@ -12,7 +12,8 @@ import cognito_helpers as ch
 
 
 def exercise_1() -> str:
-    return "ap-southeast-2_Ab12Cd34E".split("_")[0]
+    pool_id = "ap-southeast-2_Ab12Cd34E"
+    return pool_id.split("_")[0]  # the region is the part before the '_'
 
 
 def exercise_2() -> dict[str, str]:
