@@ -175,8 +175,9 @@ def _boto_client(endpoint_url: str | None, region: str) -> Any:
         raise ConfigurationError("this command needs boto3: pip install boto3") from None
     session = boto3.session.Session(region_name=region)
     kwargs: dict[str, Any] = {}
-    if session.get_credentials() is None and _is_loopback(endpoint_url):
-        # the local Cognito accepts any signature; dummy credentials keep boto3 happy
+    if _is_loopback(endpoint_url):
+        # A local Cognito accepts any signature: dummy credentials, and no lookup of real
+        # ones (which could ask the EC2 metadata service, off this machine).
         kwargs = {
             "aws_access_key_id": "AKIALOCALCOGNITO0000",
             "aws_secret_access_key": "local-cognito-dummy-secret-key",
