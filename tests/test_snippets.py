@@ -24,7 +24,7 @@ import pytest
 from cognito_helpers import secret_hash
 from cognito_helpers.aws_errors import aws_error
 from cognito_helpers.cli import main as cli_main
-from cognito_helpers.exceptions import InvalidInputError
+from cognito_helpers.exceptions import ConfigurationError, InvalidInputError
 from cognito_helpers.snippets import (
     CI_SIGNIN,
     LANGUAGES,
@@ -34,6 +34,8 @@ from cognito_helpers.snippets import (
     read,
     render,
     render_files,
+    run_snippet,
+    snippet_env,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -273,7 +275,7 @@ def test_snippet_signs_in(toolchain, request, lang: str) -> None:
     tc = toolchain(lang)
     cmd = _signin_tool(tc)
     demo = request.getfixturevalue("demo")  # only once the language can run
-    done = tc.run(cmd, demo.env())
+    done = tc.run(cmd, snippet_env(demo))  # AWS_REGION only, no AWS credentials
     assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
     for secret in (demo.client_secret, demo.password):
         assert secret not in done.stdout + done.stderr
@@ -284,7 +286,7 @@ def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
     tc = toolchain(lang)
     cmd = _signin_tool(tc)
     demo = request.getfixturevalue("demo")
-    done = tc.run(cmd, {**demo.env(), "SNIPPET_MISTAKE": LANGUAGES[lang].mistake})
+    done = tc.run(cmd, {**snippet_env(demo), "SNIPPET_MISTAKE": LANGUAGES[lang].mistake})
     assert done.returncode == 1, done.stderr
     assert done.stdout == _expected_error(demo.client_id)
     for secret in (demo.client_secret, demo.password):
@@ -295,7 +297,7 @@ def test_snippet_reports_wrong_password(toolchain, demo) -> None:
     """The error path prints AWS's code and message, not a stack trace (shell: no SDK)."""
     tc = toolchain("shell")
     cmd = _signin_tool(tc)
-    done = tc.run(cmd, {**demo.env(), "COGNITO_PASSWORD": "Not-the-password-1"})
+    done = tc.run(cmd, {**snippet_env(demo), "COGNITO_PASSWORD": "Not-the-password-1"})
     err = aws_error("wrong_password")
     assert (done.returncode, done.stdout) == (1, f"{err.code}: {err.message()}\n")
 
@@ -322,7 +324,7 @@ def test_rendered_snippet_signs_in(toolchain, demo, tmp_path: Path, lang: str) -
                          secret_env="MY_APP_SECRET")
     (tmp_path / "src").mkdir()
     tc = _build(lang, _write_rendered(lang, files, tmp_path / "src"), tmp_path)
-    env = {k: v for k, v in demo.env().items()
+    env = {k: v for k, v in snippet_env(demo).items()
            if k not in ("COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET", "COGNITO_USERNAME")}
     done = tc.run(_signin_tool(tc), {**env, "MY_APP_SECRET": demo.client_secret})
     assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
@@ -401,3 +403,28 @@ def test_readme_snippet_command_runs() -> None:
                               check=False)
         assert done.returncode == 0, done.stderr
         assert "Rendered by `python -m cognito_helpers snippet" in done.stdout
+
+
+def test_snippet_env_carries_only_what_the_snippets_read(demo) -> None:
+    env = snippet_env(demo)
+    assert set(env) == {"AWS_REGION", "COGNITO_CLIENT_ID", "COGNITO_CLIENT_SECRET",
+                        "COGNITO_USERNAME", "COGNITO_PASSWORD", "COGNITO_ENDPOINT_URL"}
+    assert env["COGNITO_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("mistake", [False, True])
+def test_run_snippet_shell_against_local_cognito(demo, mistake: bool) -> None:
+    if _missing("bash", "openssl", "base64", "curl", "jq"):
+        _not_verified("shell", "run_snippet", _missing("bash", "openssl", "curl", "jq"),
+                      required=True)
+    out = run_snippet("shell", "signin", env=snippet_env(demo), mistake=mistake)
+    assert out == (_expected_error(demo.client_id) if mistake else "signed in: got tokens\n")
+
+
+def test_run_snippet_refuses_what_it_cannot_run() -> None:
+    with pytest.raises(InvalidInputError, match="lang"):
+        run_snippet("go", "hash", env={})
+    with pytest.raises(InvalidInputError, match="mode"):
+        run_snippet("python", "refresh", env={})
+    with pytest.raises(ConfigurationError, match="failed"):
+        run_snippet("python", "hash", env={})  # no COGNITO_CLIENT_ID: the snippet exits 1 on stderr

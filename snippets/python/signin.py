@@ -37,7 +37,11 @@ def sign_in(client_id: str, client_secret: str, username: str) -> int:
     import boto3  # imported here so that `hash` needs only the standard library
     from botocore.exceptions import ClientError
 
-    cognito = boto3.client("cognito-idp", endpoint_url=os.environ.get("COGNITO_ENDPOINT_URL"))
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=os.environ.get("AWS_REGION"),  # None: boto3 falls back to AWS_DEFAULT_REGION
+        endpoint_url=os.environ.get("COGNITO_ENDPOINT_URL"),  # None: the real regional endpoint
+    )
     try:
         out = cognito.initiate_auth(
             AuthFlow="USER_PASSWORD_AUTH",
