@@ -63,6 +63,7 @@ _LAZY = {
     "render_snippet": "snippets",
     "run_snippet": "snippets",
     "snippet_env": "snippets",
+    "snippet_hash_lines": "snippets",
     "snippet_mistake_hash": "snippets",
 }
 
@@ -104,6 +105,7 @@ __all__ = [
     "run_snippet",
     "secret_hash",
     "snippet_env",
+    "snippet_hash_lines",
     "snippet_mistake_hash",
     "verify_flow",
     "verify_for_target",

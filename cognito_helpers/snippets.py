@@ -33,6 +33,7 @@ __all__ = [
     "SNIPPETS_DIR",
     "SNIPPET_LANGUAGES",
     "Language",
+    "hash_lines",
     "markdown_table",
     "mistaken_hash",
     "read",
@@ -42,6 +43,7 @@ __all__ = [
     "render_snippet",
     "run_snippet",
     "snippet_env",
+    "snippet_hash_lines",
     "snippet_mistake_hash",
 ]
 
@@ -471,8 +473,23 @@ def run_snippet(
     return done.stdout
 
 
+_CORE = re.compile(r"hmac|base64|pack\(|getEncoder|ComputeHash|\bmac\.|doFinal", re.IGNORECASE)
+_NOT_CORE = re.compile(
+    r"SNIPPET_MISTAKE|WRONG|SECRET_HASH =|throw |^\s*(//|#|\*)|^\s*(import|require|using [A-Z])"
+    r"|^\s*\"(crypto|encoding)/"
+)
+
+
+def hash_lines(lang: str) -> list[str]:
+    """The lines of ``lang``'s snippet that compute the hash (its right way), stripped."""
+    language = _language(lang)
+    code = read(lang)[language.files[0]]
+    return [ln.strip() for ln in code.splitlines() if _CORE.search(ln) and not _NOT_CORE.search(ln)]
+
+
 # flat names for ``import cognito_helpers as ch`` (notebooks use ch.<name>)
 SNIPPET_LANGUAGES = LANGUAGES
+snippet_hash_lines = hash_lines
 read_snippet = read
 render_snippet = render
 snippet_mistake_hash = mistaken_hash
