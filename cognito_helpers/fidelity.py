@@ -21,6 +21,7 @@ import base64
 import hmac
 import io
 import json
+import logging
 import re
 import secrets as _secrets
 import string
@@ -37,6 +38,8 @@ from .operations import REFRESH_FLOWS, hash_site
 from .srp_verifier import SrpChallenge, is_valid_public_value, start_challenge, verify_claim
 
 __all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
+
+_log = logging.getLogger(__name__)
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"
@@ -71,6 +74,109 @@ _FLOW_ENABLERS: dict[str, frozenset[str]] = {
     "USER_AUTH": frozenset({"ALLOW_USER_AUTH"}),
 }
 _LEGACY_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+# JSON types of the API model's shapes (botocore's cognito-idp service-2.json).
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "blob": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list,),
+}
+_model_lock = threading.Lock()
+_model: Any = None
+
+
+def _service_model() -> Any:
+    global _model
+    with _model_lock:
+        if _model is None:
+            import botocore.session
+
+            _model = botocore.session.get_session().get_service_model("cognito-idp")
+        return _model
+
+
+def _type_error(path: str, shape: Any, value: Any) -> str | None:
+    """Where ``value`` does not have the JSON type ``shape`` needs (None: it does)."""
+    if value is None:
+        return None  # AWS treats null as absent
+    expected = _JSON_TYPES.get(shape.type_name)
+    if expected is None:
+        return None
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        return f"{path} must be a {shape.type_name}, not {type(value).__name__}"
+    if shape.type_name == "structure":
+        for name, member in shape.members.items():
+            found = _type_error(f"{path}.{name}" if path else name, member, value.get(name))
+            if found:
+                return found
+    elif shape.type_name == "list":
+        for i, item in enumerate(value):
+            found = _type_error(f"{path}[{i}]", shape.member, item)
+            if found:
+                return found
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            found = _type_error(f"{path}.{key}", shape.value, item)
+            if found:
+                return found
+    return None
+
+
+def _missing(path: str, shape: Any, value: Any) -> str | None:
+    """The first required member absent from ``value`` (already type-checked), as AWS names it."""
+    if value is None:
+        return None
+    if shape.type_name == "structure":
+        for name in shape.required_members:
+            if value.get(name) is None:
+                return f"{path}.{name}" if path else name[:1].lower() + name[1:]
+        for name, member in shape.members.items():
+            found = _missing(f"{path}.{name}" if path else name, member, value.get(name))
+            if found:
+                return found
+    elif shape.type_name == "list":
+        for i, item in enumerate(value):
+            found = _missing(f"{path}[{i}]", shape.member, item)
+            if found:
+                return found
+    return None
+
+
+def _check_types(operation: str, params: dict[str, Any]) -> None:
+    """Refuse unknown operations and members of the wrong JSON type, as AWS's front end does.
+
+    moto and this layer assume the types the API model declares; a list where
+    a string belongs used to crash them (a 500 with an HTML page).
+    """
+    model = _service_model()
+    if operation not in model.operation_names:
+        raise AwsFault(
+            "UnknownOperationException",
+            f"Unknown operation {operation!r}; see the Amazon Cognito user pools API reference.",
+        )
+    shape = model.operation_model(operation).input_shape
+    problem = _type_error("", shape, params) if shape is not None else None
+    if problem:
+        # AWS answers a wrongly typed member with SerializationException (wording is ours).
+        raise AwsFault("SerializationException", f"Cannot deserialize the request: {problem}.")
+    absent = _missing("", shape, params) if shape is not None else None
+    if absent:
+        raise AwsFault(
+            "InvalidParameterException",
+            f"1 validation error detected: Value null at '{absent}' failed to satisfy "
+            "constraint: Member must not be null",
+        )
 
 
 class AwsFault(Exception):
@@ -359,12 +465,34 @@ class FidelityLayer:
         handler = self._handlers.get(operation)
         try:
             params = self._read_json(environ)
+            _check_types(operation, params)
             if handler is None:
                 return self._forward(environ, start_response, params)
             with self._lock:
                 result = handler(params, environ)
         except AwsFault as fault:
             return self._error(start_response, fault)
+        except NotImplementedError:
+            # moto raises this for operations it lacks; AWS-shaped, not a traceback.
+            return self._error(
+                start_response,
+                AwsFault(
+                    "UnsupportedOperationException",
+                    f"{operation} is not supported by the local Cognito (moto does not "
+                    "implement it); use a real user pool for it.",
+                ),
+            )
+        except Exception as exc:  # last resort: never a raw traceback or an HTML page
+            _log.debug("local Cognito failed on %s", operation, exc_info=True)
+            return self._error(
+                start_response,
+                AwsFault(
+                    "InternalErrorException",
+                    f"The local Cognito failed on {operation} ({type(exc).__name__}); "
+                    "this is a bug in the emulator, not in your request.",
+                    500,
+                ),
+            )
         status, headers, body = result
         start_response(status, headers)
         return [body]
@@ -380,7 +508,12 @@ class FidelityLayer:
         raw = environ["wsgi.input"].read(length) if length else b""
         try:
             params = json.loads(raw.decode("utf-8")) if raw else {}
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            if _ESCAPED_SURROGATE.search(raw):
+                # "\ud800" is valid JSON but no text: it would break every UTF-8 encode later.
+                json.dumps(params, ensure_ascii=False).encode("utf-8")
+        except (UnicodeError, ValueError, RecursionError):
+            # ValueError: bad JSON, or an integer past Python's 4300-digit limit;
+            # RecursionError: nesting deeper than the parser's stack.
             raise AwsFault(
                 "SerializationException",
                 "Start of structure or map found where "
