@@ -36,11 +36,11 @@ def right(username: str, client_id: str = CLIENT_ID, secret: str = SECRET) -> st
     return b64(mac(secret, username + client_id))
 
 
-def _username_with(chars: str) -> str:
+def _username_with(chars: str, client_id: str, secret: str) -> str:
     """A username whose correct hash contains every character of ``chars``."""
     for i in range(10_000):
         name = f"user{i}"
-        if all(ch in right(name) for ch in chars):
+        if all(ch in right(name, client_id, secret) for ch in chars):
             return name
     raise AssertionError("no such username")  # pragma: no cover
 
@@ -54,15 +54,15 @@ class FpCase:
     username: str = "alice"
     others: tuple[str, ...] = ()
     previous: tuple[str, ...] = ()
-    secret: str = SECRET
     id: str = ""
     extra: dict = field(default_factory=dict)
 
 
-def fingerprint_cases() -> list[FpCase]:
-    u, c, s = "alice", CLIENT_ID, SECRET
+def fingerprint_cases(client_id: str = CLIENT_ID, secret: str = SECRET) -> list[FpCase]:
+    """Every mistake, for user "alice" (and a few other names) on this client and secret."""
+    u, c, s = "alice", client_id, secret
     d = mac(s, u + c)
-    us = _username_with("+/")  # its hash differs in the URL-safe alphabet
+    us = _username_with("+/", c, s)  # its hash differs in the URL-safe alphabet
     usd = mac(s, us + c)
     sub = "7d1f0c3e-5a2b-4c6d-9e8f-0a1b2c3d4e5f"
     nfc = unicodedata.normalize("NFC", "jos\u00e9")
@@ -103,10 +103,10 @@ def fingerprint_cases() -> list[FpCase]:
                id="sha256-secret-last-hex"),
         FpCase("plain_sha256+hex_digest", hashlib.sha256((u + c).encode()).hexdigest(),
                id="sha256-hex"),
-        FpCase("previous_secret", right(u, secret=PREVIOUS_SECRET), previous=(PREVIOUS_SECRET,),
+        FpCase("previous_secret", right(u, c, PREVIOUS_SECRET), previous=(PREVIOUS_SECRET,),
                id="previous-secret"),
-        FpCase("username_case", right("alice"), username="Alice", id="lowercased"),
-        FpCase("username_case", right("ALICE"), id="uppercased"),
+        FpCase("username_case", right("alice", c, s), username="Alice", id="lowercased"),
+        FpCase("username_case", right("ALICE", c, s), id="uppercased"),
         FpCase("client_id_missing", b64(mac(s, u)), id="username-only"),
         FpCase("username_missing", b64(mac(s, c)), id="client-id-only"),
         FpCase("separator", b64(mac(s, u + ":" + c)), id="colon-separator"),
@@ -116,13 +116,13 @@ def fingerprint_cases() -> list[FpCase]:
         FpCase("latin1_encoding",
                b64(hmac.new(s.encode("latin-1"), (nfc + c).encode("latin-1"),
                             hashlib.sha256).digest()), username=nfc, id="latin-1"),
-        FpCase("unicode_form", right(unicodedata.normalize("NFD", nfc)), username=nfc,
+        FpCase("unicode_form", right(unicodedata.normalize("NFD", nfc), c, s), username=nfc,
                id="nfd-vs-nfc"),
         FpCase("reversed_order+hex_digest", mac(s, c + u).hex(), id="reversed-hex"),
         FpCase("sent_whitespace", b64(d) + "\n", id="sent-with-newline"),
         FpCase("no_match", b64(hashlib.sha256(b"something else entirely").digest()),
                id="no-match"),
-        FpCase("no_match", right(u, secret="another-secret-the-app-really-uses-0123456789"),
+        FpCase("no_match", right(u, c, "another-secret-the-app-really-uses-0123456789"),
                id="unknown-secret"),
     ]
     return cases

@@ -448,11 +448,15 @@ class InspectingProxy:
             try:
                 loaded = json.loads(body.decode("utf-8")) if body else {}
                 params = loaded if isinstance(loaded, dict) else {}
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                # ValueError: bad JSON or a 5000-digit number; RecursionError: deep nesting
                 params = {}
         with self._forward_lock:
             self._checks.clear()
-            expected = self._expected(operation, params) if operation else None
+            try:
+                expected = self._expected(operation, params) if operation else None
+            except (TypeError, AttributeError):  # members of the wrong JSON type
+                expected = None
             try:
                 status, resp_headers, data = self._forward(method, path, headers, body)
             except OSError as exc:
@@ -467,45 +471,60 @@ class InspectingProxy:
             checks = list(self._checks)
         if operation is None:
             return status, resp_headers, data
-        answer_json: dict[str, Any] = {}
         try:
-            loaded = json.loads(data.decode("utf-8")) if data else {}
-            answer_json = loaded if isinstance(loaded, dict) else {}
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            pass
-        if checks and checks[-1].expected_username:
-            expected = checks[-1].expected_username  # the local Cognito's own rule
-        site = hash_site(operation, params)
-        typed = site.sent_username if site is not None else None
-        verdict = inspect_call(
-            operation,
-            params,
-            self._secrets_for(params.get("ClientId")),
-            expected_username=expected,
-            known_usernames=self._known(typed, expected),
-            previous_secrets=self._previous,
-        )
-        if checks and checks[-1].outcome not in (
-            verdict.outcome,
-            "ok" if verdict.outcome == "unchecked" else verdict.outcome,
-        ):
-            verdict.notes.append(f"the local Cognito's own check said: {checks[-1].outcome}")
-        verdict.status = status
-        if status == 200:
-            verdict.answer = "OK"
-            self._learn(operation, params, answer_json)
-        else:
-            code = str(answer_json.get("__type", "")).rsplit("#", 1)[-1]
-            message = str(answer_json.get("message") or answer_json.get("Message") or "")
-            message = message[:300]
-            # an emulator may echo what was sent (moto puts the hash in its message)
-            if re.fullmatch(r"[A-Za-z0-9+/=_-]{16,}", message.strip()):
-                message = mask(message.strip())
-            for value in [*(self._secrets_for(params.get("ClientId")) or []), *self._previous]:
-                message = message.replace(value, mask(value))
-            verdict.answer = f"{code}: {message}".strip(": ")
-            if verdict.answer:
-                verdict.explanation = explain(verdict.answer)
+            answer_json: dict[str, Any] = {}
+            try:
+                loaded = json.loads(data.decode("utf-8")) if data else {}
+                answer_json = loaded if isinstance(loaded, dict) else {}
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                pass
+            if checks and checks[-1].expected_username:
+                expected = checks[-1].expected_username  # the local Cognito's own rule
+            site = hash_site(operation, params)
+            typed = site.sent_username if site is not None else None
+            try:
+                verdict = inspect_call(
+                    operation,
+                    params,
+                    self._secrets_for(params.get("ClientId")),
+                    expected_username=expected,
+                    known_usernames=self._known(typed, expected),
+                    previous_secrets=self._previous,
+                )
+            except InvalidInputError as exc:  # e.g. a lone surrogate in USERNAME: not hashable
+                client = params.get("ClientId")
+                verdict = Verdict(
+                    operation, client if isinstance(client, str) else None, "unchecked",
+                    f"cannot check this call's hash: {exc}",
+                )
+            if checks and checks[-1].outcome not in (
+                verdict.outcome,
+                "ok" if verdict.outcome == "unchecked" else verdict.outcome,
+            ):
+                verdict.notes.append(f"the local Cognito's own check said: {checks[-1].outcome}")
+            verdict.status = status
+            if status == 200:
+                verdict.answer = "OK"
+                self._learn(operation, params, answer_json)
+            else:
+                code = str(answer_json.get("__type", "")).rsplit("#", 1)[-1]
+                message = str(answer_json.get("message") or answer_json.get("Message") or "")
+                message = message[:300]
+                # an emulator may echo what was sent (moto puts the hash in its message)
+                if re.fullmatch(r"[A-Za-z0-9+/=_-]{16,}", message.strip()):
+                    message = mask(message.strip())
+                for value in [*(self._secrets_for(params.get("ClientId")) or []), *self._previous]:
+                    message = message.replace(value, mask(value))
+                verdict.answer = f"{code}: {message}".strip(": ")
+                if verdict.answer:
+                    verdict.explanation = explain(verdict.answer)
+        except Exception as exc:  # never let a malformed call break the app's answer
+            client = params.get("ClientId")
+            verdict = Verdict(
+                operation, client if isinstance(client, str) else None, "unchecked",
+                f"cannot check this call ({exc.__class__.__name__}); its answer is passed on",
+                status=status,
+            )
         self.verdicts.append(verdict)
         try:
             self._on_verdict(verdict)
@@ -527,7 +546,18 @@ def _make_handler(proxy: InspectingProxy) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 length = -1
             if length < 0 or length > MAX_BODY:
-                self.send_error(413, "request body missing or too large")
+                # AWS-shaped, like the local Cognito's answer (not an HTML error page)
+                data = json.dumps(
+                    {"__type": "SerializationException",
+                     "message": "Request body missing or too large."}
+                ).encode()
+                self.send_response(400)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data)
+                self.close_connection = True
                 return
             body = self.rfile.read(length) if length else b""
             status, headers, data = proxy.handle(
