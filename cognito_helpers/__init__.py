@@ -56,6 +56,8 @@ _LAZY = {
     "hash_variants": "calculator",
     "hash_calculator": "widgets",
     "check_exercise": "exercises",
+    "troubleshoot": "troubleshooting",
+    "troubleshooter": "widgets",
     "aws_error": "aws_errors",
     # other languages (notebook 08): snippets/ described, rendered, run
     "SNIPPET_LANGUAGES": "snippets",
@@ -107,6 +109,8 @@ __all__ = [
     "snippet_env",
     "snippet_hash_lines",
     "snippet_mistake_hash",
+    "troubleshoot",
+    "troubleshooter",
     "verify_flow",
     "verify_for_target",
     "verify_token",

@@ -2,6 +2,8 @@
 
 * :func:`hash_calculator` (``notebooks/03-compute-the-hash.ipynb``) shows
   :func:`cognito_helpers.calculator.hash_variants` live.
+* :func:`troubleshooter` (``notebooks/07-troubleshooting.ipynb``) shows
+  :func:`cognito_helpers.troubleshooting.troubleshoot` live.
 
 What a widget shows is exactly that function's ``_repr_html_``, and a
 notebook cell calls the same function, so nbval validates it (nbval has no
@@ -19,8 +21,9 @@ import ipywidgets as w
 
 from .calculator import hash_variants
 from .exceptions import InvalidInputError
+from .troubleshooting import troubleshoot
 
-__all__ = ["HashCalculator", "hash_calculator"]
+__all__ = ["HashCalculator", "Troubleshooter", "hash_calculator", "troubleshooter"]
 
 _STYLE = {"description_width": "11em"}
 _LAYOUT = {"width": "42em"}
@@ -76,3 +79,51 @@ def hash_calculator(username: str = "", client_id: str = "", client_secret: str 
                sent: str = "") -> HashCalculator:
     """The interactive SECRET_HASH calculator, optionally pre-filled."""
     return HashCalculator(username, client_id, client_secret, sent)
+
+
+class Troubleshooter(w.VBox):
+    """The troubleshooting form: the error text, the inputs of the hash, the hash the app
+    sent (all optional) in; the diagnosis out, recomputed on every change."""
+
+    def __init__(self, error: str = "", username: str = "", client_id: str = "",
+                 client_secret: str = "", sent: str = "", other_usernames: str = "") -> None:
+        self.error = w.Textarea(value=error, description="Error text",
+                                placeholder="paste the exception as your SDK printed it",
+                                style=_STYLE, layout={"width": "42em", "height": "6em"})
+        self.username = _text("Username", username, "the USERNAME the failing call hashed")
+        self.other_usernames = _text("Other names", other_usernames,
+                                     "optional: e-mail alias, sub (comma separated)")
+        self.client_id = _text("App client id", client_id, "26 characters, [a-z0-9]")
+        self.secret = w.Password(value=client_secret, description="Client secret",
+                                 placeholder="never shown, only masked", style=_STYLE,
+                                 layout=_LAYOUT)
+        self.sent = _text("Hash your app sent", sent, "the SECRET_HASH from your app's log")
+        self.result = w.HTML()
+        self.last: Any = None
+        boxes = (self.error, self.username, self.other_usernames, self.client_id, self.secret,
+                 self.sent)
+        super().__init__(children=[*boxes, self.result])
+        for box in boxes:
+            box.observe(self._update, names="value")
+        self._update()
+
+    def _update(self, change: object = None) -> None:
+        """Re-diagnose from the current inputs (the observer of every box)."""
+        self.last = troubleshoot(
+            self.error.value, username=self.username.value, client_id=self.client_id.value,
+            client_secret=self.secret.value, sent=self.sent.value,
+            other_usernames=self.other_usernames.value,
+        )
+        self.result.value = self.last._repr_html_()
+
+    def __repr__(self) -> str:
+        return (f"Troubleshooter(error={len(self.error.value)} chars, "
+                f"username={self.username.value!r}, client_id={self.client_id.value!r}, "
+                "secret=<masked>)")
+
+
+def troubleshooter(error: str = "", username: str = "", client_id: str = "",
+                   client_secret: str = "", sent: str = "",
+                   other_usernames: str = "") -> Troubleshooter:
+    """The interactive troubleshooting form, optionally pre-filled."""
+    return Troubleshooter(error, username, client_id, client_secret, sent, other_usernames)

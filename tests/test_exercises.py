@@ -215,3 +215,26 @@ def test_unknown_exercise_id_is_a_clear_error() -> None:
         ch.check_exercise("3.1", 1)
     with pytest.raises(ch.InvalidInputError, match=r"no exercise '03\.99'"):
         ch.check_exercise("03.99", 1)
+
+
+# -- notebook 07: the tickets the reader sees are the ones the checks know ------------
+
+
+def test_07_tickets_in_the_notebook_match_the_checker() -> None:
+    from cognito_helpers.exercises.nb07 import ANSWERS, NOTES, TICKETS
+
+    nb = json.loads((NOTEBOOKS / "07-troubleshooting.ipynb").read_text(encoding="utf-8"))
+    found: dict[str, Any] = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.parse("".join(cell["source"])).body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in ("tickets", "notes")
+            ):
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+    assert found == {"notes": NOTES, "tickets": TICKETS}
+    for k, ticket in TICKETS.items():
+        assert ch.troubleshoot(**ticket).keys[-1] == ANSWERS[k]

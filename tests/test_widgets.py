@@ -61,3 +61,51 @@ def test_calculator_secret_box_is_a_password_box() -> None:
     calc = ch.hash_calculator(U, C, S)
     assert isinstance(calc.secret, ipywidgets.Password)
     assert S not in repr(calc.secret)
+
+
+# -- the troubleshooting form (notebook 07) ---------------------------------------
+
+MISMATCH = (
+    "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "
+    f"Unable to verify secret hash for client {C}"
+)
+
+
+def test_troubleshooter_starts_by_asking_for_the_error() -> None:
+    form = ch.troubleshooter()
+    assert "Paste the complete error" in form.result.value
+    assert form.result.value == ch.troubleshoot()._repr_html_()
+
+
+def test_troubleshooter_diagnoses_as_the_reader_fills_it_in() -> None:
+    form = ch.troubleshooter()
+    form.error.value = MISMATCH
+    assert form.last.keys == ("hash_mismatch",)
+    assert "fill in: username, client id, client secret" in form.result.value
+    form.username.value = U
+    form.client_id.value = C
+    form.secret.value = S
+    form.sent.value = ch.hash_variants(U, C, S)["reversed"].value
+    assert form.last.keys == ("hash_mismatch", "reversed_order")
+    assert "client_id + username instead of username + client_id" in form.result.value
+    form.sent.value = RIGHT
+    assert form.last.keys == ("hash_mismatch", "correct")
+
+
+def test_troubleshooter_uses_other_usernames() -> None:
+    form = ch.troubleshooter(username="7f3c2a10-1b2c-4d5e-8f90-123456789abc", client_id=C,
+                             client_secret=S)
+    form.sent.value = ch.secret_hash("maria@example.com", C, S)
+    assert form.last.keys != ("other_username",)
+    form.other_usernames.value = "maria@example.com"
+    assert form.last.keys == ("other_username",)
+
+
+def test_troubleshooter_never_shows_the_secret() -> None:
+    import ipywidgets
+
+    form = ch.troubleshooter(MISMATCH, U, C, S, S)
+    assert isinstance(form.secret, ipywidgets.Password)
+    assert form.last.keys == ("hash_mismatch", "raw_secret")
+    shown = form.result.value + repr(form) + str(form._repr_mimebundle_())
+    assert S not in shown
