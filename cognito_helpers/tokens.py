@@ -123,6 +123,14 @@ def _require_jwt(token: Any) -> str:
         raise InvalidInputError(
             "token", f"expected the token as text (str), got {type(token).__name__}."
         )
+    if not token.isascii():
+        # A JWT is base64url and dots; PyJWT fails with a raw UnicodeEncodeError on a
+        # lone surrogate, so refuse any non-ASCII text here, naming the field.
+        raise InvalidInputError(
+            "token",
+            "contains non-ASCII characters; a JWT is only letters, digits, '-', '_' and "
+            "dots. Copy the IdToken or AccessToken again, without surrounding text.",
+        )
     if token.count(".") != 2:
         raise TokenError(
             f"token {mask(token)} is not a JWT: a JWT is three base64url parts separated by "
