@@ -1,0 +1,75 @@
+"""The hash calculator in a real browser: the app page (Voilà) and the lesson (JupyterLab)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from conftest import ROOT, Server, Tab, open_in_lab, run_all_in_lab
+
+from cognito_helpers import secret_hash
+from cognito_helpers.calculator import hash_variants
+
+LESSON = ROOT / "notebooks" / "03-compute-the-hash.ipynb"
+
+
+def _inputs() -> tuple[str, str, str]:
+    """Fresh values every run, so nothing the page shows can be a stored output."""
+    alphabet = string.ascii_lowercase + string.digits
+    username = f"user-{secrets.token_hex(3)}"
+    client_id = "".join(secrets.choice(alphabet) for _ in range(26))
+    secret = "".join(secrets.choice(alphabet) for _ in range(51))
+    return username, client_id, secret
+
+
+def _type_and_read_hash(tab: Tab, scope, username: str, client_id: str, secret: str) -> str:
+    scope.get_by_label("Username").fill(username)
+    scope.get_by_label("App client id").fill(client_id)
+    scope.get_by_label("Client secret").fill(secret)
+    expected = secret_hash(username, client_id, secret)
+    correct = scope.locator("tr", has=tab.page.locator("td", has_text="Correct")).locator("code")
+    # wait on state: the kernel has answered for *these* inputs (the username is echoed)
+    scope.locator("code", has_text=username).first.wait_for(timeout=30_000)
+    correct.first.wait_for(timeout=30_000)
+    shown = correct.first.inner_text().strip()
+    assert shown == expected, f"the page shows {shown!r}, secret_hash gives {expected!r}"
+    return shown
+
+
+def _check_mistake_is_named(tab: Tab, scope, username: str, client_id: str, secret: str) -> None:
+    variants = hash_variants(username, client_id, secret)
+    scope.get_by_label("Hash your app sent").fill(variants["reversed"].value)
+    verdict = hash_variants(username, client_id, secret, sent=variants["reversed"].value).verdict()
+    scope.get_by_text(verdict).wait_for(timeout=30_000)
+
+
+def _secret_never_shown(tab: Tab, secret: str) -> None:
+    text = tab.page.locator("body").inner_text()
+    assert secret not in text, "the client secret appears in the page text"
+    assert f"({len(secret)} chars)" in text  # shown masked instead
+
+
+def test_voila_calculator_app_computes_the_hash_typed_in(voila: Server, new_tab):
+    tab = new_tab()
+    page = tab.page
+    page.goto(f"{voila.base_url}/voila/render/calculator.ipynb")
+    page.get_by_label("Client secret").wait_for(state="visible", timeout=90_000)
+    assert "hash_calculator" not in page.locator("body").inner_text()  # no code on the page
+    username, client_id, secret = _inputs()
+    _type_and_read_hash(tab, page, username, client_id, secret)
+    _check_mistake_is_named(tab, page, username, client_id, secret)
+    _secret_never_shown(tab, secret)
+
+
+def test_lab_lesson_03_runs_and_its_calculator_answers_typing(lab: Server, new_tab):
+    tab = new_tab()
+    path = open_in_lab(lab, tab, LESSON)
+    state = run_all_in_lab(tab, path)
+    assert all(p.startswith("[") for p in state["prompts"])
+    # the lesson's calculator widget is the one output with a secret box
+    widget = tab.page.locator(".jp-OutputArea-output", has=tab.page.get_by_label("Client secret"))
+    assert widget.count() == 1
+    username, client_id, secret = _inputs()
+    _type_and_read_hash(tab, widget, username, client_id, secret)
+    _check_mistake_is_named(tab, widget, username, client_id, secret)
+    _secret_never_shown(tab, secret)
