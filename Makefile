@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # jupyter refuses to start as root without --allow-root (containers, CI boxes)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test lint bench local clean
+.PHONY: lab test lint bench local app clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# app mode: the calculator / diagnosis form as a page on 127.0.0.1:8866 (Voila, no code shown)
+#   make app                  a page listing the apps
+#   make app APP=calculator   one app
+app: $(STAMP)
+	$(BIN)/python -m cognito_helpers app $(APP)
 
 local: $(STAMP)
 	$(BIN)/python -m cognito_helpers local --demo

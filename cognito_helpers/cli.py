@@ -216,6 +216,15 @@ def _add_workshop(sub: argparse._SubParsersAction) -> None:
     add_subcommand(sub)
 
 
+# -- app (Voila) ----------------------------------------------------------------
+
+
+def _add_app(sub: argparse._SubParsersAction) -> None:
+    from .apps import add_subcommand
+
+    add_subcommand(sub)
+
+
 # -- diagnosis: explain, fingerprint, check-client, verify, proxy -------------
 # (defined in diagnosis/commands.py, beside the engine; explain and fingerprint
 # import no boto3)
@@ -253,7 +262,7 @@ def _add_proxy(sub: argparse._SubParsersAction) -> None:
 
 # Subcommands register here, in the order --help lists them.
 _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_hash, _add_local, _add_snippet, _add_workshop,
+    _add_hash, _add_local, _add_snippet, _add_workshop, _add_app,
     _add_explain, _add_fingerprint, _add_check_client, _add_verify, _add_proxy,
 ]
 
