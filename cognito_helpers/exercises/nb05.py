@@ -66,7 +66,8 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
 
     if not callable(answer):
         return (
-            "Expected a function (cip, client_id, client_secret, challenge, new_password) -> "
+            "Expected a function (cip, client_id, client_secret, username, challenge, "
+            "new_password) -> "
             f"AuthenticationResult dict, got {type(answer).__name__}."
         )
     cip = local_cognito.client()
@@ -94,7 +95,7 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
     new_password = f"New-{secrets.token_hex(5)}-Aa1!"
     try:
         result = answer(
-            cip, email_demo.client_id, email_demo.client_secret, challenge, new_password
+            cip, email_demo.client_id, email_demo.client_secret, email, challenge, new_password
         )
     except ClientError as exc:
         return _client_error_hint(exc) + (

@@ -24,8 +24,14 @@ def exercise_1(email_demo: Any, local_cognito: Any) -> Callable[[str, str, str],
 
 def exercise_2(email_demo: Any, local_cognito: Any) -> Callable[..., dict[str, Any]]:
     def complete_new_password(
-        cip: Any, client_id: str, client_secret: str, challenge: dict[str, Any], new_password: str
+        cip: Any,
+        client_id: str,
+        client_secret: str,
+        username: str,
+        challenge: dict[str, Any],
+        new_password: str,
     ) -> dict[str, Any]:
+        # `username` is the e-mail the user typed: right for InitiateAuth, wrong here.
         canonical = challenge["ChallengeParameters"]["USER_ID_FOR_SRP"]
         return cip.respond_to_auth_challenge(
             ClientId=client_id,
