@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets as _secrets
 import socket
 import sys
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import LocalCognitoError
+from .exceptions import InvalidInputError, LocalCognitoError
 from .fidelity import FidelityLayer, HashCheck, Message, SecretRecord
 from .redact import mask
 
@@ -38,6 +39,9 @@ ALL_FLOWS = [
 ]
 DUMMY_KEY_ID = "AKIALOCALCOGNITO0000"
 DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a credential
+
+# AWS region names: us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2...
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 
 _account_lock = threading.Lock()
 _used_accounts: set[str] = set()
@@ -162,6 +166,12 @@ class LocalCognito:
         port: int = 0,
         on_check: Callable[[HashCheck], None] | None = None,
     ) -> None:
+        if not isinstance(region, str) or not _REGION.fullmatch(region):
+            raise InvalidInputError(
+                "region", f"{region!r} is not an AWS region name (e.g. us-east-1, eu-west-1)."
+            )
+        if not isinstance(port, int) or not 0 <= port <= 65535:
+            raise InvalidInputError("port", f"{port!r} is not a port number (0-65535; 0: a free one).")
         self.region = region
         self._host = host
         self._port = port
@@ -382,7 +392,11 @@ class LocalCognito:
 
 
 def _write_env_file(path: str, env: dict[str, str]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except (OSError, ValueError) as exc:  # no such directory, read-only, NUL in the name
+        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise InvalidInputError("--env-file", f"cannot write {path!r} ({reason}).") from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         os.fchmod(fh.fileno(), 0o600)
         for key, value in env.items():
