@@ -262,6 +262,14 @@ def make_client(region: str, endpoint_url: str | None = None) -> Any:
     import boto3
     from botocore.config import Config
 
+    if endpoint_url is not None and not re.match(r"https?://[^/\s]", endpoint_url):
+        # botocore would fail with a raw ValueError ("Invalid endpoint")
+        raise InvalidInputError(
+            "--endpoint-url", f"{endpoint_url!r} is not an http(s) URL (e.g. http://127.0.0.1:9229)."
+        )
+    if not re.fullmatch(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}", region or ""):
+        # botocore would fail with a raw InvalidRegionError
+        raise InvalidInputError("--region", f"{region!r} is not an AWS region name (e.g. eu-west-1).")
     session = boto3.session.Session(region_name=region)
     if session.get_credentials() is None:
         raise ConfigurationError(
