@@ -59,6 +59,8 @@ _LAZY = {
     "troubleshoot": "troubleshooting",
     "troubleshooter": "widgets",
     "aws_error": "aws_errors",
+    # one line with what to do for any boto3 error (throttling, timeouts...)
+    "describe_client_error": "errors",
     # other languages (notebook 08): snippets/ described, rendered, run
     "SNIPPET_LANGUAGES": "snippets",
     "read_snippet": "snippets",
@@ -89,6 +91,7 @@ __all__ = [
     "check_client_secret",
     "check_exercise",
     "check_username",
+    "describe_client_error",
     "expected_issuer",
     "explain",
     "fetch_jwks",
