@@ -69,6 +69,8 @@ _LAZY = {
     "snippet_env": "snippets",
     "snippet_hash_lines": "snippets",
     "snippet_mistake_hash": "snippets",
+    # workshops: a participant's env file from `workshop up` (README, "Run a workshop")
+    "load_env_file": "workshop",
 }
 
 __all__ = [
@@ -101,6 +103,7 @@ __all__ = [
     "hash_site",
     "hash_variants",
     "jwks_url",
+    "load_env_file",
     "local_cognito",
     "mask",
     "peek_token",

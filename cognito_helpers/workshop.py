@@ -34,7 +34,7 @@ import re
 import secrets
 import string
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ __all__ = [
     "Workshop",
     "find_workshop_pools",
     "generate_password",
+    "load_env_file",
     "workshop_down",
     "workshop_up",
 ]
@@ -578,6 +579,49 @@ def workshop_down(
     progress(f"workshop {workshop_id}: removed ({len(result.deleted_pools)} pool deleted, "
              f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files)")
     return result
+
+
+# -- participants ------------------------------------------------------------------
+
+_ENV_LINE = re.compile(r"(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)")
+
+
+def load_env_file(
+    path: str | os.PathLike[str], *, environ: MutableMapping[str, str] | None = None
+) -> list[str]:
+    """Put the settings of an env file (a participant's, from ``workshop up``) into the
+    environment, so that ``get_target()`` uses that pool; returns the names set.
+
+    For a kernel on JupyterHub or Binder, where the participant cannot set
+    variables before the server starts (README, "Run a workshop"). Lines are
+    ``NAME=value`` (``export`` and matching quotes allowed); ``#`` starts a
+    comment. Values are never printed, and an error names the line number,
+    never its content.
+    """
+    environ = os.environ if environ is None else environ
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInputError("path", f"no such file: {file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError("path", f"cannot read {file} ({exc.__class__.__name__})") from None
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _ENV_LINE.fullmatch(stripped)
+        if not match:
+            raise InvalidInputError(
+                "path", f"line {number} of {file} is not NAME=value (content not shown)"
+            )
+        value = match["value"]
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[match["key"]] = value
+    environ.update(values)
+    return list(values)
 
 
 # -- CLI ---------------------------------------------------------------------------

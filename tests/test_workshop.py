@@ -334,3 +334,40 @@ def test_reprs_mask_the_secret_and_passwords(local_cognito: LocalCognito, tmp_pa
     assert ws.client_secret not in text and ws.participants[0].password not in text
     assert "51 chars" in text
     workshop_down(out_dir=tmp_path, client=local_cognito.client(), progress=lambda _: None)
+
+
+# -- a participant loads their env file in a kernel -------------------------------------------
+
+
+def test_participant_env_file_points_get_target_at_the_workshop_pool(
+    local_cognito: LocalCognito, tmp_path: Path
+):
+    import cognito_helpers as ch
+
+    ws = workshop_up(2, out_dir=tmp_path, region="us-east-1", client=local_cognito.client(),
+                     progress=lambda _: None)
+    environ: dict[str, str] = {}
+    names = ch.load_env_file(tmp_path / ws.participants[1].env_file, environ=environ)
+    assert "COGNITO_PASSWORD" in names and "COGNITO_CLIENT_SECRET" in names
+    target = get_target(environ)
+    assert (target.kind, target.user_pool_id, target.username) == (
+        "real", ws.user_pool_id, ws.participants[1].username)
+    assert target.password == ws.participants[1].password
+    workshop_down(out_dir=tmp_path, client=local_cognito.client(), progress=lambda _: None)
+
+
+def test_load_env_file_accepts_export_and_quotes_and_refuses_bad_lines(tmp_path: Path):
+    from cognito_helpers.workshop import load_env_file
+
+    good = tmp_path / "a.env"
+    good.write_text("# comment\n\nexport COGNITO_USERNAME='bob'\nAWS_REGION=\"eu-west-1\"\nX=a=b\n")
+    environ: dict[str, str] = {}
+    assert load_env_file(good, environ=environ) == ["COGNITO_USERNAME", "AWS_REGION", "X"]
+    assert environ == {"COGNITO_USERNAME": "bob", "AWS_REGION": "eu-west-1", "X": "a=b"}
+    bad = tmp_path / "b.env"
+    bad.write_text("COGNITO_USERNAME=bob\nthis line holds hunter2\n")
+    with pytest.raises(InvalidInputError, match="line 2 of") as info:
+        load_env_file(bad, environ={})
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(InvalidInputError, match="no such file"):
+        load_env_file(tmp_path / "missing.env", environ={})
