@@ -197,3 +197,17 @@ def test_errors_from_the_local_cognito(local_cognito, demo, cip) -> None:
         d = explain(text)
         assert d.key == key, (key, text, d.to_text())
         assert demo.client_secret not in d.to_json()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" * 20_000, "a_" * 10_000, '"message": "' + "\\\\" * 5_000, "\\" * 20_000,
+     "NotAuthorizedException: " + "A" * 20_000, "user pool " + "a-" * 10_000],
+    ids=["letters", "underscores", "escaped-json", "backslashes", "hash-like", "pool-like"],
+)
+def test_long_pasted_text_is_handled(text: str) -> None:
+    # These once took seconds each (a pattern retried from every position);
+    # they must come back as an ordinary result.
+    d = explain(text)
+    assert d.status in ("unknown", "found")
+    assert text[:200] not in d.to_text()

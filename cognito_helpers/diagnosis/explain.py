@@ -260,7 +260,9 @@ def _template_regex(template: str) -> re.Pattern[str]:
         out.append(r"\s+".join(re.escape(w) for w in literal.split(" ")))
         if name:
             out.append(_PLACEHOLDERS[name])
-    prefix = r"(?<![\w])" if body[0].isalnum() else ""
+    # a match starts at a word boundary: without it, a long run of letters makes the
+    # "{flow} flow ..." pattern retry from every position (quadratic time)
+    prefix = r"(?<![\w])" if body[0].isalnum() or body[0] == "{" else ""
     return re.compile(prefix + "".join(out) + r"\.?", re.IGNORECASE)
 
 
@@ -485,7 +487,7 @@ def explain(text: str) -> Diagnosis:
             "text", "is empty. Paste the error message your app or SDK printed."
         )
     text = text[:_MAX_TEXT]
-    flat = re.sub(r"\\+([\"'])", r"\1", re.sub(r"\s+", " ", text))
+    flat = re.sub(r"(?<!\\)\\+([\"'])", r"\1", re.sub(r"\s+", " ", text))
     facts = _facts(flat)
     code = facts.get("exception")
     for key, rx in _PATTERNS:
