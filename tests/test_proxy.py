@@ -68,6 +68,12 @@ def proxy() -> Iterator[tuple[InspectingProxy, Printed]]:
         yield p, printed
 
 
+@pytest.fixture(scope="module")
+def shared_demo(proxy):
+    """One demo pool for the per-mistake tests (a fresh pool costs ~0.5 s)."""
+    return proxy[0].local.demo()
+
+
 @pytest.fixture
 def printed(proxy) -> Printed:
     proxy[1].verdicts.clear()
@@ -112,9 +118,9 @@ def _check_verdict(v: Verdict, case) -> None:
 
 
 @pytest.mark.parametrize("case_id", CASE_IDS)
-def test_every_mistake_over_plain_http(proxy, printed, case_id) -> None:
+def test_every_mistake_over_plain_http(proxy, printed, shared_demo, case_id) -> None:
     p, _ = proxy
-    demo = p.local.demo()
+    demo = shared_demo
     case = {c.id: c for c in fingerprint_cases(demo.client_id, demo.client_secret)}[case_id]
     status, body = post(p.endpoint_url, "InitiateAuth", initiate_params(demo, case))
     (v,) = printed.verdicts
@@ -127,9 +133,9 @@ def test_every_mistake_over_plain_http(proxy, printed, case_id) -> None:
 
 
 @pytest.mark.parametrize("case_id", CASE_IDS)
-def test_every_mistake_through_boto3(proxy, printed, case_id) -> None:
+def test_every_mistake_through_boto3(proxy, printed, shared_demo, case_id) -> None:
     p, _ = proxy
-    demo = p.local.demo()
+    demo = shared_demo
     case = {c.id: c for c in fingerprint_cases(demo.client_id, demo.client_secret)}[case_id]
     cip = boto(p.endpoint_url)
     params = initiate_params(demo, case)
