@@ -211,3 +211,26 @@ def test_long_pasted_text_is_handled(text: str) -> None:
     d = explain(text)
     assert d.status in ("unknown", "found")
     assert text[:200] not in d.to_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("An error occurred (NotAuthorizedException) when calling the InitiateAuth operation "
+         "(REFRESH_TOKEN_AUTH): Unable to verify secret hash for client abc",
+         "must cover the internal username"),
+        ("An error occurred (NotAuthorizedException) when calling the RespondToAuthChallenge "
+         "operation: Unable to verify secret hash for client abc",
+         "USERNAME (or USER_ID_FOR_SRP) from the challenge"),
+        ("An error occurred (NotAuthorizedException) when calling the SignUp operation: "
+         "Unable to verify secret hash for client abc", "covers the exact Username it sends"),
+        ("An error occurred (NotAuthorizedException) when calling the ResendConfirmationCode "
+         "operation: Client abc is configured for secret but secret was not received",
+         "leave the hash out of this one"),
+    ],
+    ids=["refresh", "challenge", "sign-up", "resend-missing"],
+)
+def test_the_failing_operation_shapes_the_fix(text: str, hint: str) -> None:
+    d = explain(text)
+    assert any(hint in e for e in d.evidence)
+    assert hint in d.fix

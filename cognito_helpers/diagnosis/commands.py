@@ -25,7 +25,11 @@ _MAX_STDIN = 1024 * 1024
 
 
 def _show(d: Diagnosis, as_json: bool) -> None:
-    print(d.to_json() if as_json else d.to_text())
+    try:
+        print(d.to_json() if as_json else d.to_text(), flush=True)
+    except BrokenPipeError:  # `... | head`: the reader left; that is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _exit_code(d: Diagnosis) -> int:

@@ -440,6 +440,41 @@ def _fmt(text: str, facts: dict[str, str]) -> str:
     )
 
 
+_SIGN_UP_FAMILY = {
+    "SignUp",
+    "ConfirmSignUp",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ResendConfirmationCode",
+}
+
+
+def _operation_hint(key: str, facts: dict[str, str]) -> str:
+    """What the failing operation (when the text names it) says about the hash it needed."""
+    op, flow = facts.get("operation", ""), facts.get("auth_flow", "")
+    if key.startswith("secret_missing"):
+        if op in _SIGN_UP_FAMILY or op.endswith("RespondToAuthChallenge"):
+            return (
+                f"the failing call is {op}: libraries that hash the sign-in often leave the "
+                "hash out of this one"
+            )
+        return f"the failing call is {op}" if op else ""
+    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        return (
+            "the failing call is a refresh (REFRESH_TOKEN_AUTH): its hash must cover the "
+            "internal username (the `sub` UUID in email-as-username pools), not the e-mail "
+            "or alias typed at sign-in"
+        )
+    if op.endswith("RespondToAuthChallenge"):
+        return (
+            f"the failing call is {op}: its hash must cover USERNAME (or USER_ID_FOR_SRP) "
+            "from the challenge's ChallengeParameters, not the alias typed at sign-in"
+        )
+    if op in _SIGN_UP_FAMILY:
+        return f"the failing call is {op}: its SecretHash covers the exact Username it sends"
+    return f"the failing call is {op}" if op else ""
+
+
 def _result(
     key: str,
     facts: dict[str, str],
@@ -449,15 +484,18 @@ def _result(
 ) -> Diagnosis:
     cause = CAUSES[key]
     confirm = tuple(_fmt(c, facts) for c in cause.confirm)
-    if facts.get("operation") and key.startswith(("hash_mismatch", "secret_missing")):
-        op = facts["operation"]
-        evidence.append(f"operation: {op}")
+    fix = _fmt(cause.fix, facts)
+    if key.startswith(("hash_mismatch", "secret_missing")):
+        hint = _operation_hint(key, facts)
+        if hint:
+            evidence.append(hint)
+            fix = f"{hint[0].upper()}{hint[1:]}. {fix}"
     return Diagnosis(
         kind="explain",
         status="found",
         key=key,
         cause=_title(key, facts),
-        fix=_fmt(cause.fix, facts),
+        fix=fix,
         confidence=confidence,  # type: ignore[arg-type]
         evidence=tuple(evidence),
         confirm=confirm,

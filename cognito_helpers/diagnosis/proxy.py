@@ -601,10 +601,14 @@ def serve_proxy(
     if env_file and not demo:
         raise InvalidInputError("--env-file", "needs --demo (it holds the demo pool's settings).")
 
-    def show(v: Verdict) -> None:
-        print(json.dumps(v.to_dict()) if as_json else "\n".join(v.lines()), flush=True)
-
     stop = threading.Event()
+
+    def show(v: Verdict) -> None:
+        try:
+            print(json.dumps(v.to_dict()) if as_json else "\n".join(v.lines()), flush=True)
+        except BrokenPipeError:  # whoever read our output is gone: stop
+            stop.set()
+
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with InspectingProxy(
         upstream=upstream,
