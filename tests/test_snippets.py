@@ -428,3 +428,15 @@ def test_run_snippet_refuses_what_it_cannot_run() -> None:
         run_snippet("python", "refresh", env={})
     with pytest.raises(ConfigurationError, match="failed"):
         run_snippet("python", "hash", env={})  # no COGNITO_CLIENT_ID: the snippet exits 1 on stderr
+
+
+def test_java_needs_a_utf8_locale_for_non_ascii_usernames(toolchain) -> None:
+    """What SecretHash.java warns about: in the C locale, the JVM decodes the environment as ASCII."""
+    tc = toolchain("java")
+    cmd = _hash_tool(tc)
+    case = CASES["polish"]
+    right = secret_hash(*case) + "\n"
+    assert tc.run(cmd, _settings(case)).stdout == right  # C.UTF-8, as every test runs
+    in_c_locale = tc.run(cmd, {**_settings(case), "LANG": "C", "LC_ALL": "C"})
+    assert in_c_locale.returncode == 0, in_c_locale.stderr
+    assert in_c_locale.stdout != right

@@ -7,6 +7,10 @@
 //
 // SNIPPET_MISTAKE=urlsafe shows the classic bug: Base64.getUrlEncoder() writes
 // '-' and '_' where Cognito expects '+' and '/'.
+//
+// Run it in a UTF-8 locale (LANG=C.UTF-8): in the C/POSIX locale of many containers
+// Java decodes environment variables and arguments as ASCII, so a non-ASCII username
+// hashes wrong. Text your code decodes as UTF-8 itself (a request body) is not affected.
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
