@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 import string
+from pathlib import Path
 
 from conftest import ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
@@ -72,4 +74,19 @@ def test_lab_lesson_03_runs_and_its_calculator_answers_typing(lab: Server, new_t
     username, client_id, secret = _inputs()
     _type_and_read_hash(tab, widget, username, client_id, secret)
     _check_mistake_is_named(tab, widget, username, client_id, secret)
+    _secret_never_shown(tab, secret)
+
+
+def test_calculator_at_the_binder_address_inside_a_jupyter_server(lab: Server, new_tab):
+    """Binder and JupyterHub serve the apps through Voilà's server extension:
+    ``?urlpath=voila/render/apps/calculator.ipynb`` (README, "Run a workshop")."""
+    apps = Path(lab.cwd) / "apps"
+    apps.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "apps" / "calculator.ipynb", apps / "calculator.ipynb")
+    tab = new_tab()
+    page = tab.page
+    page.goto(f"{lab.base_url}/voila/render/apps/calculator.ipynb?token={lab.token}")
+    page.get_by_label("Client secret").wait_for(state="visible", timeout=90_000)
+    username, client_id, secret = _inputs()
+    _type_and_read_hash(tab, page, username, client_id, secret)
     _secret_never_shown(tab, secret)
