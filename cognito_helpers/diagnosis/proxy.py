@@ -482,11 +482,12 @@ class InspectingProxy:
                 expected = checks[-1].expected_username  # the local Cognito's own rule
             site = hash_site(operation, params)
             typed = site.sent_username if site is not None else None
+            secrets = self._secrets_for(params.get("ClientId"))
             try:
                 verdict = inspect_call(
                     operation,
                     params,
-                    self._secrets_for(params.get("ClientId")),
+                    secrets,
                     expected_username=expected,
                     known_usernames=self._known(typed, expected),
                     previous_secrets=self._previous,
@@ -502,6 +503,12 @@ class InspectingProxy:
                 "ok" if verdict.outcome == "unchecked" else verdict.outcome,
             ):
                 verdict.notes.append(f"the local Cognito's own check said: {checks[-1].outcome}")
+            refused_first = status != 200 and not checks and not secrets
+            if self.local is not None and site is not None and refused_first:
+                # the local Cognito refused before its hash check (unknown client, flow not
+                # enabled, bad refresh token...): "no secret" here means "unknown client"
+                verdict.outcome = "unchecked"
+                verdict.summary = "not checked: Cognito refused the call before the hash"
             verdict.status = status
             if status == 200:
                 verdict.answer = "OK"
