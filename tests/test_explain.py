@@ -234,3 +234,15 @@ def test_the_failing_operation_shapes_the_fix(text: str, hint: str) -> None:
     d = explain(text)
     assert any(hint in e for e in d.evidence)
     assert hint in d.fix
+
+
+def test_wrong_region_from_the_endpoint_in_the_text() -> None:
+    d = explain(f"ResourceNotFoundException: User pool {POOL_ID} does not exist. "
+                "(POST https://cognito-idp.us-east-1.amazonaws.com/)")
+    assert d.key == "pool_not_found"
+    assert d.facts["endpoint_region"] == "us-east-1"
+    assert any("pool lives in eu-west-1" in e and "the region is the cause" in e
+               for e in d.evidence)
+    d = explain(f"ResourceNotFoundException: User pool client {CLIENT_ID} does not exist. "
+                "https://cognito-idp.ap-south-1.amazonaws.com")
+    assert any("its id must start with ap-south-1_" in e for e in d.evidence)

@@ -311,6 +311,9 @@ _FLOW_ANY = re.compile(
     r"\b(USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|ADMIN_NO_SRP_AUTH|USER_SRP_AUTH|"
     r"REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|USER_AUTH)\b"
 )
+_ENDPOINT_REGION = re.compile(
+    r"cognito-idp(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws", re.IGNORECASE
+)
 _POOL_ANY = re.compile(r"\b([a-z]{2}(?:-[a-z]+)+-\d+_[A-Za-z0-9]+)\b")
 _JSON_MESSAGE = re.compile(r"[\"']message[\"']\s*:\s*[\"']((?:[^\"'\\]|\\.)*)[\"']", re.IGNORECASE)
 _AFTER_CODE = re.compile(
@@ -363,6 +366,9 @@ def _facts(text: str) -> dict[str, str]:
     m = _POOL_ANY.search(text)
     if m:
         facts["user_pool_id"] = m.group(1)
+    m = _ENDPOINT_REGION.search(text)
+    if m:
+        facts["endpoint_region"] = m.group(1).lower()
     return facts
 
 
@@ -554,6 +560,20 @@ def explain(text: str) -> Diagnosis:
                 key = "limit_exceeded"
         else:
             evidence.append("no exception name in the text; the message alone identifies it")
+        pool_region = facts.get("user_pool_id", "").partition("_")[0]
+        called = facts.get("endpoint_region")
+        if key in ("client_not_found", "pool_not_found") and called:
+            if pool_region and pool_region != called:
+                evidence.append(
+                    f"the call went to {called} but the pool lives in {pool_region} "
+                    "(the prefix of its id): the region is the cause"
+                )
+                confidence = "high"
+            else:
+                evidence.append(
+                    f"the call went to region {called}: the pool must live there "
+                    f"(its id must start with {called}_)"
+                )
         if "request_id" in facts:
             evidence.append(f"request id: {facts['request_id']} (quote it to AWS Support)")
         return _result(key, facts, evidence, confidence)
