@@ -1,193 +1,46 @@
-"""Real-browser harness: JupyterLab and Voilà on loopback, driven by Playwright in Debian's Chromium.
+"""Fixtures and hooks of the real-browser tests (the harness itself: browser_harness.py).
 
-* Chromium is ``/usr/bin/chromium`` (``.ci/install-browser`` installs it; override
-  with ``$CHROMIUM``). Playwright's own browser download cannot work here and is
-  never used.
-* Every run gets fresh ``JUPYTER_CONFIG_DIR`` / ``JUPYTER_RUNTIME_DIR`` /
-  ``JUPYTER_DATA_DIR`` / ``IPYTHONDIR`` and copies of the notebooks, so sessions,
-  workspaces and autosaves never leak between runs. Kernelspecs still come from
-  the venv (``sys.prefix``), which the fresh data dir does not hide.
-* The page may only talk to 127.0.0.1: every other request (Voilà's CDN fonts,
-  anything else) is aborted by Playwright routing and listed on failure.
-* Waits are on state (server answers, notebook rendered, kernel idle, prompts
-  numbered), never fixed sleeps.
-* On failure each open page is saved as a PNG under
-  ``.pytest_cache/browser-screenshots/`` and the path, the blocked requests and
-  the server log's tail are added to the report.
-* If the browser cannot start: with ``$CI`` or ``$COGNITO_LAB_REQUIRE_BROWSER``
-  set (``.ci/run`` sets it) the tests fail with the reason; otherwise they skip
-  with the reason.
+Kept apart so that test modules import helpers from ``browser_harness``, never
+from a module named ``conftest`` (tests/conftest.py has that name too).
 """
 
 from __future__ import annotations
 
-import contextlib
-import http.client
-import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures"
-SHOTS = ROOT / ".pytest_cache" / "browser-screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SERVER_START_TIMEOUT = 120.0  # seconds; a cold JupyterLab on 2 cores takes ~10
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+from browser_harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    LOOPBACK,
+    PAGES_KEY,
+    ROOT,
+    SERVERS_KEY,
+    SHOTS,
+    Server,
+    Tab,
+    browser_unavailable,
+    free_port,
+    fresh_jupyter_env,
+)
 
 # the fixture notebooks are opened by the tests, not collected by nbval
 collect_ignore_glob = ["fixtures/*"]
-
-_PAGES = pytest.StashKey[list]()
-_SERVERS = pytest.StashKey[list]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
-
-
-def _unavailable(reason: str) -> None:
-    message = (
-        f"the browser tests cannot run: {reason}. Install what they need with "
-        "'bash .ci/install-browser' (Debian chromium) and 'pip install -r requirements.txt' "
-        "(playwright); set $CHROMIUM to use another Chromium binary."
-    )
-    if os.environ.get("CI") or os.environ.get("COGNITO_LAB_REQUIRE_BROWSER"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-# -- servers --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A JupyterLab or Voilà process on loopback, in its own process group."""
-
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    cwd: Path
-    port: int
-    ready_path: str
-    log_path: Path
-    token: str = ""
-    proc: subprocess.Popen | None = None
-    started: float = 0.0
-    ready_after: float = 0.0
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Server:
-        self.started = time.monotonic()
-        log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            self.argv, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = self.started + SERVER_START_TIMEOUT
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name} exited with code {self.proc.returncode} before answering:\n"
-                    f"{self.log_tail()}"
-                )
-            status = self._get(self.ready_path)
-            if status == 200:
-                self.ready_after = time.monotonic() - self.started
-                return self
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"{self.name} did not answer {self.ready_path} within {SERVER_START_TIMEOUT:.0f} s"
-                    f" (last status {status}):\n{self.log_tail()}"
-                )
-            time.sleep(0.1)  # polling interval while waiting on the server's state
-
-    def _get(self, path: str) -> int | None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            headers = {"Authorization": f"token {self.token}"} if self.token else {}
-            conn.request("GET", path, headers=headers)
-            return conn.getresponse().status
-        except OSError:
-            return None
-        finally:
-            conn.close()
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        # SIGTERM lets the server shut its kernels down; then the group, by its id.
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)  # anything it left in its group
-
-
-def fresh_jupyter_env(base: Path) -> dict[str, str]:
-    """The environment for a server: fresh Jupyter dirs, never a real user pool."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COGNITO_", "JUPYTER"))}
-    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
-        path = base / name.lower()
-        path.mkdir(parents=True, exist_ok=True)
-        env[name] = str(path)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"
-    env["PYTHONUNBUFFERED"] = "1"
-    # Lab: no virtual scrolling, so every cell and its prompt is in the DOM.
-    settings = base / "jupyter_config_dir" / "lab" / "user-settings" / "@jupyterlab"
-    tracker = settings / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True, exist_ok=True)
-    tracker.write_text(json.dumps({"windowingMode": "none"}))
-    news = settings / "apputils-extension" / "notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True, exist_ok=True)
-    news.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -250,30 +103,21 @@ def voila_server(browser: Any, browser_home: Path) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        _unavailable(f"no Chromium at {CHROMIUM}")
+        browser_unavailable(f"no Chromium at {CHROMIUM}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the Python package 'playwright' is not installed")
+        browser_unavailable("the Python package 'playwright' is not installed")
     manager = sync_playwright()
     pw = manager.start()
     try:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     except Exception as exc:
         pw.stop()
-        _unavailable(f"Chromium at {CHROMIUM} did not start ({str(exc).splitlines()[0]})")
+        browser_unavailable(f"Chromium at {CHROMIUM} did not start ({str(exc).splitlines()[0]})")
     yield instance
     instance.close()
     pw.stop()
-
-
-@dataclass
-class Tab:
-    """A page plus what the test needs on failure: blocked requests and console errors."""
-
-    page: Any
-    blocked: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -281,7 +125,7 @@ def new_tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[
     """Open pages that may only reach loopback; screenshots are taken on failure."""
     contexts = []
     tabs: list[Tab] = []
-    request.node.stash[_PAGES] = tabs
+    request.node.stash[PAGES_KEY] = tabs
 
     def open_tab() -> Tab:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -310,7 +154,7 @@ def new_tab(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[[
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report = yield
     if report.when == "call" and report.failed:
-        tabs = item.stash.get(_PAGES, [])
+        tabs = item.stash.get(PAGES_KEY, [])
         SHOTS.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^\w.-]+", "_", item.nodeid)
         lines = []
@@ -325,7 +169,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                 lines.append(f"blocked non-loopback requests: {tab.blocked}")
             if tab.console_errors:
                 lines.append(f"console errors: {tab.console_errors[-10:]}")
-        for server in item.stash.get(_SERVERS, []):
+        for server in item.stash.get(SERVERS_KEY, []):
             lines.append(f"--- {server.name} log ({server.log_path}), last lines ---\n{server.log_tail()}")
         if lines:
             report.sections.append(("browser", "\n".join(lines)))
@@ -334,109 +178,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 @pytest.fixture
 def lab(lab_server: Server, request: pytest.FixtureRequest) -> Server:
-    request.node.stash[_SERVERS] = [lab_server]
+    request.node.stash[SERVERS_KEY] = [lab_server]
     return lab_server
 
 
 @pytest.fixture
 def voila(voila_server: Server, request: pytest.FixtureRequest) -> Server:
-    request.node.stash[_SERVERS] = [voila_server]
+    request.node.stash[SERVERS_KEY] = [voila_server]
     return voila_server
-
-
-# -- JupyterLab driving ---------------------------------------------------------------------
-
-# The notebook panel whose file is `path`, and its state. Runs in the page.
-_NOTEBOOK_STATE = """(path) => {
-  const app = window.jupyterapp;
-  if (!app) return null;
-  const panel = Array.from(app.shell.widgets('main')).find(
-    w => w.context && w.context.path === path && w.content && w.sessionContext);
-  if (!panel) return null;
-  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-  const cells = panel.content.widgets.filter(c => c.model.type === 'code');
-  const errors = [];
-  for (const c of cells) {
-    for (const o of c.model.outputs.toJSON()) {
-      if (o.output_type === 'error') errors.push(o.ename + ': ' + o.evalue);
-    }
-  }
-  const prompts = cells.map(c => {
-    const p = c.node.querySelector('.jp-InputPrompt');
-    return p ? p.textContent.trim() : '';
-  });
-  return {
-    id: panel.id,
-    ready: panel.context.isReady && panel.sessionContext.isReady,
-    kernel: kernel ? kernel.status : 'none',
-    counts: cells.map(c => c.model.executionCount),
-    prompts: prompts,
-    errors: errors,
-  };
-}"""
-
-
-def _wait(tab: Tab, path: str, condition: str, timeout_ms: float) -> None:
-    """Wait until ``condition`` (JS over ``st``, the notebook's state) holds."""
-    tab.page.wait_for_function(
-        f"(path) => {{ const st = ({_NOTEBOOK_STATE})(path); return !!st && ({condition}); }}",
-        arg=path, timeout=timeout_ms,
-    )
-
-
-def lab_state(tab: Tab, path: str) -> dict | None:
-    return tab.page.evaluate(_NOTEBOOK_STATE, path)
-
-
-def open_in_lab(lab: Server, tab: Tab, notebook: Path) -> str:
-    """Copy ``notebook`` into Lab's root under a fresh name and open it alone in a fresh
-    workspace (nothing restored from another test); wait for its kernel to be idle.
-    Returns the copy's path, which the other helpers take."""
-    tag = secrets.token_hex(3)
-    target = f"{notebook.stem}-{tag}.ipynb"
-    shutil.copy(notebook, Path(lab.cwd) / target)
-    tab.page.goto(
-        f"{lab.base_url}/lab/workspaces/test-{tag}/tree/{target}?reset&token={lab.token}"
-    )
-    _wait(tab, target, "st.ready && st.kernel === 'idle'", 90_000)
-    return target
-
-
-def run_all_in_lab(tab: Tab, path: str, *, timeout: float = 180.0) -> dict:
-    """Run all cells of ``path``; re-trigger if nothing started; wait until every prompt
-    is numbered and the kernel is idle. Fails with the errors if a cell raised."""
-    deadline = time.monotonic() + timeout
-    attempts = 0
-    while True:
-        attempts += 1
-        tab.page.evaluate(
-            """(path) => {
-              const app = window.jupyterapp;
-              const panel = Array.from(app.shell.widgets('main')).find(
-                w => w.context && w.context.path === path);
-              app.shell.activateById(panel.id);
-              return app.commands.execute('notebook:run-all-cells');
-            }""",
-            path,
-        )
-        try:
-            _wait(tab, path, "st.kernel === 'busy' || st.prompts.some(p => p !== '[ ]:' && p !== '')",
-                  15_000)
-            break
-        except Exception:
-            if attempts >= 3 or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"'Run all' did not start any cell after {attempts} tries: "
-                    f"{lab_state(tab, path)}"
-                ) from None
-    remaining = max(1.0, deadline - time.monotonic())
-    _wait(
-        tab, path,
-        "st.errors.length > 0 || (st.kernel === 'idle' && st.counts.every(c => c !== null)"
-        " && st.prompts.every(p => /^\\[\\d+\\]:$/.test(p)))",
-        remaining * 1000,
-    )
-    state = lab_state(tab, path)
-    assert state is not None
-    assert not state["errors"], f"a cell raised in the browser: {state['errors']}"
-    return state

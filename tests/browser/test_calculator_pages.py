@@ -7,9 +7,9 @@ import shutil
 import string
 from pathlib import Path
 
-from conftest import ROOT, Server, Tab, open_in_lab, run_all_in_lab
+from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
-from cognito_helpers import secret_hash
+from cognito_helpers import mask, secret_hash
 from cognito_helpers.calculator import hash_variants
 
 LESSON = ROOT / "notebooks" / "03-compute-the-hash.ipynb"
@@ -29,10 +29,11 @@ def _type_and_read_hash(tab: Tab, scope, username: str, client_id: str, secret: 
     scope.get_by_label("App client id").fill(client_id)
     scope.get_by_label("Client secret").fill(secret)
     expected = secret_hash(username, client_id, secret)
+    # Wait on state: the kernel has answered for the last box typed into (the page
+    # shows the new secret, masked). The lesson's calculator starts pre-filled, so
+    # an older answer is on the page until then.
+    scope.locator("code", has_text=mask(secret)).first.wait_for(timeout=30_000)
     correct = scope.locator("tr", has=tab.page.locator("td", has_text="Correct")).locator("code")
-    # wait on state: the kernel has answered for *these* inputs (the username is echoed)
-    scope.locator("code", has_text=username).first.wait_for(timeout=30_000)
-    correct.first.wait_for(timeout=30_000)
     shown = correct.first.inner_text().strip()
     assert shown == expected, f"the page shows {shown!r}, secret_hash gives {expected!r}"
     return shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from conftest import ROOT, Server, Tab, open_in_lab, run_all_in_lab
+from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
 from cognito_helpers import mask, secret_hash
 from cognito_helpers.aws_errors import aws_error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import FIXTURES, Server, open_in_lab, run_all_in_lab
+from browser_harness import FIXTURES, Server, open_in_lab, run_all_in_lab
 
 
 def test_lab_runs_a_notebook_and_a_widget_round_trips_through_the_kernel(lab: Server, new_tab):
