@@ -211,7 +211,7 @@ class HashCheck:
     rule: str
     sent_username: str | None
     expected_username: str | None
-    sent_hash: str | None
+    sent_hash: str | None = field(repr=False)  # may be the raw secret (mistake 5): never shown
     outcome: str
     secret_id: str | None = None
 
