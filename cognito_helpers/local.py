@@ -289,6 +289,9 @@ class LocalCognito:
             aws_secret_access_key=DUMMY_SECRET_KEY,
             region_name=region or self.region,
         )
+        from .safelog import protect_sdk_logs
+
+        protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
         return session.client(
             "cognito-idp",
             endpoint_url=self.endpoint_url,

@@ -120,6 +120,9 @@ class Target:
             )
         else:
             session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
+        from .safelog import protect_sdk_logs
+
+        protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
         return session.client("cognito-idp", endpoint_url=self.endpoint_url, config=config)
 
     @property

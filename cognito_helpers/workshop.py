@@ -277,6 +277,9 @@ def make_client(region: str, endpoint_url: str | None = None) -> Any:
             "no AWS credentials found; provisioning calls are signed. Set AWS_PROFILE or "
             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any dummy values for a local Cognito)."
         )
+    from .safelog import protect_sdk_logs
+
+    protect_sdk_logs()  # botocore's DEBUG logs would show passwords and participants' passwords
     return session.client(
         "cognito-idp",
         endpoint_url=endpoint_url,

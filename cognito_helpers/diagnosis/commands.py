@@ -186,6 +186,9 @@ def _boto_client(endpoint_url: str | None, region: str) -> Any:
             "aws_access_key_id": "AKIALOCALCOGNITO0000",
             "aws_secret_access_key": "local-cognito-dummy-secret-key",
         }
+    from ..safelog import protect_sdk_logs
+
+    protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
     return session.client(
         "cognito-idp",
         endpoint_url=endpoint_url,
