@@ -1,6 +1,6 @@
 """``explain(text)``: from an error a person pasted to its cause and fix.
 
-Taught in ``notebooks/06-troubleshooting.ipynb``; the rows come from the
+Taught in ``notebooks/07-troubleshooting.ipynb``; the rows come from the
 error table of ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), and the
 texts are matched against ``cognito_helpers.aws_errors.CATALOGUE``, so the
 recogniser and the local Cognito can never drift apart.

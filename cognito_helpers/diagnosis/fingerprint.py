@@ -1,6 +1,6 @@
 """``fingerprint(...)``: which mistake produced the SECRET_HASH an app actually sent.
 
-Taught in ``notebooks/06-troubleshooting.ipynb``. The mistakes come from
+Taught in ``notebooks/07-troubleshooting.ipynb``. The mistakes come from
 ``shared/COGNITO_FACTS.md`` ("Mistakes people make") and the defensive code of
 public SDKs: hex instead of base64, URL-safe base64, missing padding,
 ``client_id + username`` order, whitespace in the secret or username, an alias
