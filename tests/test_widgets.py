@@ -109,3 +109,25 @@ def test_troubleshooter_never_shows_the_secret() -> None:
     assert form.last.keys == ("hash_mismatch", "raw_secret")
     shown = form.result.value + repr(form) + str(form._repr_mimebundle_())
     assert S not in shown
+
+
+# -- the same, inside a real kernel (ipykernel comms, as in JupyterLab) ------------
+
+
+def test_widgets_update_inside_a_kernel() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = f"""
+import cognito_helpers as ch
+calc = ch.hash_calculator()
+calc.username.value, calc.client_id.value, calc.secret.value = {U!r}, {C!r}, {S!r}
+form = ch.troubleshooter({MISMATCH!r})
+form.username.value, form.client_id.value, form.secret.value = {U!r}, {C!r}, {S!r}
+form.sent.value = calc.last["hex"].value
+print({RIGHT!r} in calc.result.value, form.last.keys, {S!r} in calc.result.value + form.result.value)
+"""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert out.strip() == "True ('hash_mismatch', 'hex_digest') False"
