@@ -214,6 +214,14 @@ def _key_for(kid: Any, jwks: dict[str, Any], masked: str) -> Any:
     )
 
 
+def _expired(masked: str, exp: Any, now: float) -> TokenError:
+    ago = int(now - exp) if isinstance(exp, (int, float)) else "?"
+    return TokenError(
+        f"token {masked} expired {ago} s ago (exp={exp}). Get new tokens: sign in again, "
+        "or use the refresh token (REFRESH_TOKEN_AUTH)."
+    )
+
+
 def verify_token(
     token: str,
     *,
@@ -222,12 +230,15 @@ def verify_token(
     client_id: str,
     token_use: TokenUse | None = None,
     leeway: float = 0,
+    at: float | None = None,
 ) -> VerifiedToken:
     """Verify a Cognito ID or access token; return its header and claims.
 
     ``jwks`` is the pool's key set (:func:`fetch_jwks`), ``issuer`` the
     expected ``iss`` (:func:`expected_issuer`), ``client_id`` your app
     client. ``token_use`` (``"id"`` / ``"access"``) insists on one kind.
+    ``at`` checks expiry at that epoch time instead of now (to see when a
+    token stops being accepted); ``leeway`` tolerates clock skew in seconds.
     Raises :class:`TokenError` naming the first check that fails.
     """
     token = _require_jwt(token)
@@ -251,15 +262,14 @@ def verify_token(
             algorithms=[ALGORITHM],
             issuer=issuer,
             leeway=leeway,
-            options={"verify_aud": False, "require": ["exp", "iat", "iss", "token_use"]},
+            options={
+                "verify_aud": False,
+                "verify_exp": at is None,
+                "require": ["exp", "iat", "iss", "token_use"],
+            },
         )
     except jwt.ExpiredSignatureError:
-        exp = peek_token(token).claims.get("exp")
-        ago = int(time.time() - exp) if isinstance(exp, (int, float)) else "?"
-        raise TokenError(
-            f"token {masked} expired {ago} s ago (exp={exp}). Get new tokens: sign in again, "
-            "or use the refresh token (REFRESH_TOKEN_AUTH)."
-        ) from None
+        raise _expired(masked, peek_token(token).claims.get("exp"), time.time()) from None
     except jwt.InvalidIssuerError:
         got = peek_token(token).claims.get("iss")
         raise TokenError(
@@ -277,6 +287,10 @@ def verify_token(
         ) from None
     except jwt.PyJWTError as exc:
         raise TokenError(f"token {masked} failed verification: {exc}.") from None
+    if at is not None:
+        exp = claims["exp"]
+        if not isinstance(exp, (int, float)) or exp <= at - leeway:
+            raise _expired(masked, exp, at)
     use = claims.get("token_use")
     if use not in _CLAIMS_OF:
         raise TokenError(f"token {masked} has token_use={use!r}; Cognito uses 'id' or 'access'.")

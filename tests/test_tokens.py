@@ -123,6 +123,23 @@ def test_expired_token(key, jwks) -> None:
     assert _verify(token, jwks, leeway=7200).token_use == "access"
 
 
+def test_expiry_at_a_given_time(key, jwks) -> None:
+    now = int(time.time())
+    token = _sign(key, iat=now, exp=now + 3600)
+    assert _verify(token, jwks, at=now + 3599).expires_in(now + 3599) == 1
+    with pytest.raises(TokenError, match=r"expired 60 s ago"):
+        _verify(token, jwks, at=now + 3660)
+    with pytest.raises(TokenError, match=r"expired 0 s ago"):
+        _verify(token, jwks, at=now + 3600)  # exp itself is already too late (RFC 7519)
+    assert _verify(token, jwks, at=now + 3660, leeway=61).token_use == "access"
+    # at= replaces "now": an expired token is accepted when checked at a time it was valid
+    past = now - 7200
+    old = _sign(key, iat=past, exp=past + 3600)
+    assert _verify(old, jwks, at=past + 10).token_use == "access"
+    with pytest.raises(TokenError, match="expired"):
+        _verify(old, jwks)
+
+
 def test_issuer_of_another_pool(key, jwks) -> None:
     token = _sign(key, iss="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other1234")
     with pytest.raises(TokenError, match=r"us-east-1_Other1234.*expected.*another user pool"):
