@@ -115,3 +115,11 @@ def test_bad_input_names_the_field(kwargs: dict, field: str) -> None:
 def test_other_usernames_given_as_one_string() -> None:
     d = fingerprint("sub-1", CLIENT_ID, SECRET, right("bob"), other_usernames="bob")
     assert d.key == "other_username"
+
+
+def test_lone_surrogates_render_printably() -> None:
+    # bytes that are not UTF-8 on a command line arrive as lone surrogates
+    d = fingerprint("al\udcc3ice", CLIENT_ID, SECRET, "000000000\ud800")
+    for text in (d.to_text(), d.to_json(), d._repr_html_()):
+        text.encode("utf-8")  # raises if a surrogate is left
+    assert "\\ud800" in d.to_text()

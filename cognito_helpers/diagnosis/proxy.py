@@ -36,7 +36,7 @@ from ..operations import REFRESH_FLOWS, hash_site
 from ..redact import mask
 from .explain import explain
 from .fingerprint import fingerprint
-from .result import Diagnosis
+from .result import Diagnosis, printable
 from .verify import token_claims
 
 __all__ = ["InspectingProxy", "Verdict", "inspect_call"]
@@ -352,7 +352,7 @@ class InspectingProxy:
 
     @staticmethod
     def _print(verdict: Verdict) -> None:
-        print("\n".join(verdict.lines()), flush=True)
+        print(printable("\n".join(verdict.lines())), flush=True)
 
     # -- what the proxy knows ----------------------------------------------------
 
@@ -612,7 +612,8 @@ def serve_proxy(
 
     def show(v: Verdict) -> None:
         try:
-            print(json.dumps(v.to_dict()) if as_json else "\n".join(v.lines()), flush=True)
+            text = json.dumps(v.to_dict()) if as_json else "\n".join(v.lines())
+            print(printable(text), flush=True)
         except BrokenPipeError:  # whoever read our output is gone: stop
             stop.set()
 

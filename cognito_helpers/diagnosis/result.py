@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Check", "Confidence", "Diagnosis", "Status"]
+__all__ = ["Check", "Confidence", "Diagnosis", "Status", "printable"]
 
 # found: a cause or mistake was identified.   ok: nothing wrong.
 # problem: a check found something wrong.     unknown: no known cause matched.
@@ -26,6 +26,15 @@ Status = Literal["found", "ok", "problem", "unknown", "incomplete"]
 # high: an exact match (message text, hash).  medium: a match with a caveat.
 # low: a hint only.                           none: nothing matched.
 Confidence = Literal["high", "medium", "low", "none"]
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates escaped (``\\ud800``), so any stream can write it.
+
+    They arrive from command-line bytes that are not UTF-8 and from JSON
+    escapes; unescaped, printing them raises UnicodeEncodeError.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,9 @@ class Diagnosis:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The result as a JSON document (what ``--json`` prints)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+        return printable(
+            json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+        )
 
     def to_text(self) -> str:
         """The result as plain text for a terminal."""
@@ -108,7 +119,7 @@ class Diagnosis:
         if self.alternatives:
             lines.append("Closest known causes:")
             lines += [f"  - {t} [{k}]" for k, t in self.alternatives]
-        return "\n".join(lines)
+        return printable("\n".join(lines))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -138,4 +149,4 @@ class Diagnosis:
         section("To confirm", list(self.confirm))
         section("Closest known causes", [f"{t} [{k}]" for k, t in self.alternatives])
         parts.append("</div>")
-        return "".join(parts)
+        return printable("".join(parts))
