@@ -563,3 +563,67 @@ def test_proxy_command(tmp_path, as_json) -> None:
     for value in (secret, password, body["AuthenticationResult"]["AccessToken"],
                   body["AuthenticationResult"]["RefreshToken"]):
         assert value not in stdout + stderr
+
+
+class _ProxyProcess:
+    """`python -m cognito_helpers proxy ...` in the background, its output collected."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "cognito_helpers", "proxy", *args],
+                                     cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.out_q: queue.Queue = queue.Queue()
+        self.err_q: queue.Queue = queue.Queue()
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers = [
+            threading.Thread(target=_reader, args=(self.proc.stdout, self.out_q), daemon=True),
+            threading.Thread(target=_reader, args=(self.proc.stderr, self.err_q), daemon=True),
+        ]
+        for t in self.readers:
+            t.start()
+
+    def stop(self) -> tuple[int, str, str]:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+            self.proc.wait()
+        for t in self.readers:
+            t.join(timeout=10)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        for q, seen in ((self.out_q, self.out), (self.err_q, self.err)):
+            while not q.empty():
+                line = q.get_nowait()
+                if line is not None:
+                    seen.append(line)
+        return self.proc.returncode, "".join(self.out), "".join(self.err)
+
+
+def test_proxy_command_with_upstream(upstream) -> None:
+    demo = upstream.demo()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
+    env["COGNITO_CLIENT_SECRET"] = demo.client_secret
+    running = _ProxyProcess(["--upstream", upstream.endpoint_url, "--client-id", demo.client_id],
+                            env)
+    try:
+        ready = _wait_for(running.out_q, running.out, lambda s: "Inspecting proxy ready" in s)
+        url = ready.split(" at ", 1)[1].split()[0]
+        assert f"answers from {upstream.endpoint_url}" in ready
+        spaced = secret_hash(demo.username, demo.client_id, demo.client_secret + "\n",
+                             strict=False)
+        status, body = post(url, "InitiateAuth", {
+            "ClientId": demo.client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": demo.username, "PASSWORD": demo.password,
+                               "SECRET_HASH": spaced}})
+        assert status == 400 and "Unable to verify secret hash" in body["message"]
+        _wait_for(running.out_q, running.out, lambda s: "answered: 400" in s)
+    finally:
+        code, stdout, stderr = running.stop()
+    assert code == 0, stderr
+    assert "[FAIL] InitiateAuth USER_PASSWORD_AUTH" in stdout
+    assert "the secret carried whitespace when hashed (a newline (\\n) at the end" in stdout
+    assert demo.client_secret not in stdout + stderr
+    assert demo.password not in stdout + stderr
