@@ -24,6 +24,7 @@ def test_every_catalogue_entry_in_every_form(key: str, form: str, text: str,
     assert d.key == expected
     assert d.kind == "explain"
     assert d.fix and d.confirm
+    assert d.alternatives == ()  # one error in the text: no others claimed
     template = CATALOGUE[key].template
     if "{client_id}" in template:
         assert d.facts["client_id"].lower() == CLIENT_ID
@@ -246,3 +247,15 @@ def test_wrong_region_from_the_endpoint_in_the_text() -> None:
     d = explain(f"ResourceNotFoundException: User pool client {CLIENT_ID} does not exist. "
                 "https://cognito-idp.ap-south-1.amazonaws.com")
     assert any("its id must start with ap-south-1_" in e for e in d.evidence)
+
+
+def test_a_log_with_several_errors_names_the_others() -> None:
+    log = (f"12:00:01 NotAuthorizedException: Incorrect username or password.\n"
+           f"12:00:05 NotAuthorizedException: Unable to verify secret hash for client {CLIENT_ID}\n")
+    d = explain(log)
+    assert d.key == "hash_mismatch"  # the table's order: hash problems first
+    assert [k for k, _ in d.alternatives] == ["wrong_password"]
+    assert any("other Cognito errors too" in e for e in d.evidence)
+    # one error alone lists no others (throttled and limit_exceeded share a text)
+    assert explain(message("throttled")).alternatives == ()
+    assert explain(message("hash_mismatch")).alternatives == ()

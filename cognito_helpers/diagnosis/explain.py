@@ -576,7 +576,21 @@ def explain(text: str) -> Diagnosis:
                 )
         if "request_id" in facts:
             evidence.append(f"request id: {facts['request_id']} (quote it to AWS Support)")
-        return _result(key, facts, evidence, confidence)
+        # a pasted log may hold several errors: name the others, claim only the first
+        also = _unique(
+            [
+                (k, _title(k, {}))
+                for k, other in _PATTERNS
+                if CATALOGUE[k].template not in (entry.template, CATALOGUE[key].template)
+                and CAUSES[k].title != CAUSES[key].title
+                and other.search(flat)
+            ]
+        )
+        if also:
+            evidence.append(
+                "the text holds other Cognito errors too: " + "; ".join(t for _, t in also)
+            )
+        return _result(key, facts, evidence, confidence, also)
     if _FORMAT_RE.search(flat):
         return _result(
             "secret_hash_format",
