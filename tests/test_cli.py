@@ -95,6 +95,8 @@ def test_explain_not_recognised_exits_1() -> None:
     proc = cli("explain", "Password reset required for the user")
     assert proc.returncode == 1
     assert "Not recognised" in proc.stdout and "Closest known causes" in proc.stdout
+    proc = cli("explain", "Incorrect username or password. then: User is not confirmed.")
+    assert "Also found:" in proc.stdout
 
 
 @pytest.mark.parametrize("args", [("explain", ""), ("explain",)], ids=["empty-arg", "no-stdin"])

@@ -79,6 +79,11 @@ class Diagnosis:
         """True when nothing wrong was found (a correct hash, a healthy client)."""
         return self.status == "ok"
 
+    @property
+    def _alternatives_heading(self) -> str:
+        # with a cause found they are other findings; without one, the nearest guesses
+        return "Also found" if self.status == "found" else "Closest known causes"
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every field."""
         return {
@@ -117,7 +122,7 @@ class Diagnosis:
             lines.append("To confirm:")
             lines += [f"  - {c}" for c in self.confirm]
         if self.alternatives:
-            lines.append("Closest known causes:")
+            lines.append(f"{self._alternatives_heading}:")
             lines += [f"  - {t} [{k}]" for k, t in self.alternatives]
         return printable("\n".join(lines))
 
@@ -147,6 +152,6 @@ class Diagnosis:
         if self.fix:
             parts.append(f"<p><b>Fix:</b> {esc(self.fix)}</p>")
         section("To confirm", list(self.confirm))
-        section("Closest known causes", [f"{t} [{k}]" for k, t in self.alternatives])
+        section(self._alternatives_heading, [f"{t} [{k}]" for k, t in self.alternatives])
         parts.append("</div>")
         return printable("".join(parts))
