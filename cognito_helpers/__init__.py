@@ -13,7 +13,6 @@ Cognito, targets and diagnosis pull in boto3 / moto and load on first use, so
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from .exceptions import (
     CognitoHelpersError,
@@ -26,6 +25,10 @@ from .hashing import check_client_id, check_client_secret, check_username, secre
 from .redact import mask
 
 __version__ = "0.1.0"
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `import typing` would cost the CLI's `hash` ~2 ms of its start
+    from typing import Any
 
 # name -> module that defines it, imported on first attribute access
 _LAZY = {

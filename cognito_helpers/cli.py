@@ -15,13 +15,17 @@ never echoed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from .exceptions import CognitoHelpersError, InvalidInputError
+
+# Annotations only: importing typing / collections.abc (and json, below) would cost
+# `hash` ~3 ms of its ~45 ms start (benchmarks/bench_cli.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import TextIO
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_UNREACHABLE", "main", "read_secret"]
 
@@ -100,6 +104,8 @@ def _cmd_hash(args: argparse.Namespace) -> int:
     secret = read_secret(args.secret_file)
     value = secret_hash(args.username, args.client_id, secret, strict=not args.no_strict)
     if args.json:
+        import json
+
         print(
             json.dumps(
                 {"username": args.username, "client_id": args.client_id, "secret_hash": value}
