@@ -1,0 +1,84 @@
+"""Install: size and time of a fresh venv from requirements.txt against the core set alone.
+
+Both are built the way the Makefile builds .venv (``python -m venv``, upgrade
+pip, ``pip install``), from a local pip cache (``.bench-cache/pip``, warmed by
+one untimed install first, so the network is not what is measured). Core set:
+jupyterlab, ipywidgets, boto3, nbval, moto[cognitoidp], flask, flask-cors.
+Goal: at most 1.3x in size and time. The largest extra distributions are
+listed, to say what the rest is.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from ._util import ROOT, Result, clean_env
+
+CORE = ["jupyterlab", "ipywidgets", "boto3", "nbval", "moto[cognitoidp]", "flask", "flask-cors"]
+CACHE = ROOT / ".bench-cache" / "pip"
+
+_SIZES = r"""
+import json, os
+from importlib.metadata import distributions
+out = {}
+for d in distributions():
+    total = 0
+    for f in d.files or ():
+        p = f.locate()
+        try:
+            total += os.path.getsize(p)
+        except OSError:
+            pass
+    out[d.metadata["Name"].lower()] = total
+print(json.dumps(out))
+"""
+
+
+def _du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _build(venv: Path, requirements: list[str]) -> float:
+    env = clean_env(PIP_CACHE_DIR=str(CACHE), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    start = time.perf_counter()
+    subprocess.run(["python3", "-m", "venv", str(venv)], check=True, env=env, cwd=ROOT)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True, env=env, cwd=ROOT)
+    subprocess.run([*pip, *requirements], check=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def _sizes(venv: Path) -> dict[str, int]:
+    out = subprocess.run([str(venv / "bin" / "python"), "-c", _SIZES], check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def bench() -> list[Result]:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    full_req = ["-r", "requirements.txt"]
+    with tempfile.TemporaryDirectory(prefix="bench-venv-") as tmp:
+        tmpdir = Path(tmp)
+        _build(tmpdir / "warm", full_req)  # fills the cache; not timed
+        shutil.rmtree(tmpdir / "warm")
+        full_t = _build(tmpdir / "full", full_req)
+        core_t = _build(tmpdir / "core", CORE)
+        full_mb, core_mb = _du(tmpdir / "full") / 1e6, _du(tmpdir / "core") / 1e6
+        full_sizes, core_sizes = _sizes(tmpdir / "full"), _sizes(tmpdir / "core")
+    extra = {k: v for k, v in full_sizes.items() if k not in core_sizes}
+    top = sorted(extra.items(), key=lambda kv: -kv[1])
+    listing = ", ".join(f"{name} {size / 1e6:.0f} MB" for name, size in top[:12] if size > 5e5)
+    note = f"{len(extra)} extra distributions ({sum(extra.values()) / 1e6:.0f} MB): {listing}"
+    return [
+        Result("install: venv size from requirements.txt", full_mb, core_mb, "MB",
+               baseline_name="core set alone, same way", goal="<= 1.3x",
+               ok=full_mb / core_mb <= 1.3, notes=[note]),
+        Result("install: venv build time from requirements.txt", full_t, core_t, "s",
+               baseline_name="core set alone, same way (warm local pip cache)", goal="<= 1.3x",
+               ok=full_t / core_t <= 1.3),
+    ]

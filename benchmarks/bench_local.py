@@ -1,0 +1,165 @@
+"""Local Cognito: start + demo pool, one InitiateAuth round trip, a concurrent burst.
+
+Baseline: bare moto's server (``create_backend_app("cognito-idp")`` on
+werkzeug, request logging off, as LocalCognito serves it) doing the same
+provisioning calls and the same sign-in, in the same process. Goals: start +
+demo under 1 s in a warm interpreter; InitiateAuth at most 1.2x bare moto.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ._util import Result, interleaved, median
+
+FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
+PASSWORD = "Bench-Passw0rd!"
+
+
+class BareMoto:
+    """moto's cognito-idp server alone on a free loopback port (no fidelity layer)."""
+
+    def __init__(self) -> None:
+        from moto.moto_server.werkzeug_app import create_backend_app
+        from werkzeug.serving import make_server
+
+        from cognito_helpers.local import _QuietHandler
+
+        self.server = make_server(
+            "127.0.0.1", 0, create_backend_app("cognito-idp"), threaded=True,
+            request_handler=_QuietHandler.make(),
+        )
+        self.server.daemon_threads = True
+        self.endpoint_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _client(endpoint_url: str, pool: int = 10) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session(
+        aws_access_key_id="AKIALOCALCOGNITO0000",
+        aws_secret_access_key="local-cognito-dummy-secret-key",
+        region_name="us-east-1",
+    ).client(
+        "cognito-idp",
+        endpoint_url=endpoint_url,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1},
+                      max_pool_connections=pool),
+    )
+
+
+def _provision(cip: Any, *, secret: bool) -> dict[str, str]:
+    """What LocalCognito.demo() does, through the plain API (for the bare-moto baseline)."""
+    pool_id = cip.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+    client = cip.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c", GenerateSecret=secret, ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]
+    cip.create_user_pool_client(UserPoolId=pool_id, ClientName="p", ExplicitAuthFlows=FLOWS)
+    cip.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    cip.admin_set_user_password(
+        UserPoolId=pool_id, Username="alice", Password=PASSWORD, Permanent=True
+    )
+    return {"pool": pool_id, "client": client["ClientId"], "secret": client.get("ClientSecret", "")}
+
+
+def bench(rounds: int = 150, start_rounds: int = 7) -> list[Result]:
+    import cognito_helpers as ch
+    from cognito_helpers import LocalCognito
+
+    results: list[Result] = []
+    # -- start + demo, warm interpreter --------------------------------------------------
+    def ours_start() -> None:
+        with LocalCognito() as lc:
+            lc.demo()
+
+    def bare_start() -> None:
+        bare = BareMoto()
+        try:
+            _provision(_client(bare.endpoint_url), secret=True)
+        finally:
+            bare.stop()
+
+    times = interleaved({"ours": ours_start, "bare": bare_start}, start_rounds, warmup=1)
+    ours_s, bare_s = median(times["ours"]), median(times["bare"])
+    results.append(Result(
+        "local Cognito: start + demo pool (warm)", ours_s, bare_s, "s",
+        baseline_name="bare moto server start + the same 5 provisioning calls",
+        goal="< 1 s", ok=ours_s < 1, notes=[f"median of {start_rounds}"],
+    ))
+
+    # -- one InitiateAuth round trip --------------------------------------------------------
+    lc = LocalCognito().start()
+    bare = BareMoto()
+    try:
+        demo = lc.demo()
+        ours_cip = _client(lc.endpoint_url)
+        ours_auth = {"USERNAME": demo.username, "PASSWORD": demo.password,
+                     "SECRET_HASH": ch.secret_hash(demo.username, demo.client_id, demo.client_secret)}
+        bare_cip = _client(bare.endpoint_url)
+        b = _provision(bare_cip, secret=True)
+        bare_auth = {"USERNAME": "alice", "PASSWORD": PASSWORD,
+                     # moto issues uuid4 secrets (with dashes): hash them as given
+                     "SECRET_HASH": ch.secret_hash("alice", b["client"], b["secret"], strict=False)}
+
+        def ours_call() -> None:
+            ours_cip.initiate_auth(ClientId=demo.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters=ours_auth)
+
+        def bare_call() -> None:
+            bare_cip.initiate_auth(ClientId=b["client"], AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters=bare_auth)
+
+        times = interleaved({"ours": ours_call, "bare": bare_call}, rounds, warmup=5)
+        ours_ms, bare_ms = median(times["ours"]) * 1000, median(times["bare"]) * 1000
+        results.append(Result(
+            "local Cognito: InitiateAuth round trip", ours_ms, bare_ms, "ms",
+            baseline_name="bare moto (same call, same boto3)", goal="<= 1.2x",
+            ok=ours_ms / bare_ms <= 1.2, notes=[f"median of {rounds} interleaved calls"],
+        ))
+
+        # -- a burst: 8 threads x 25 sign-ins --------------------------------------------------
+        def burst(make_call: Any, threads: int = 8, each: int = 25) -> float:
+            def worker(_: int) -> None:
+                call = make_call()
+                for _ in range(each):
+                    call()
+
+            start = time.perf_counter()
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(worker, range(threads)))
+            return threads * each / (time.perf_counter() - start)
+
+        def ours_maker() -> Any:
+            cip = _client(lc.endpoint_url)
+            return lambda: cip.initiate_auth(ClientId=demo.client_id,
+                                             AuthFlow="USER_PASSWORD_AUTH", AuthParameters=ours_auth)
+
+        def bare_maker() -> Any:
+            cip = _client(bare.endpoint_url)
+            return lambda: cip.initiate_auth(ClientId=b["client"], AuthFlow="USER_PASSWORD_AUTH",
+                                             AuthParameters=bare_auth)
+
+        rates: dict[str, list[float]] = {"ours": [], "bare": []}
+        for _ in range(3):
+            rates["ours"].append(burst(ours_maker))
+            rates["bare"].append(burst(bare_maker))
+        ours_r, bare_r = median(rates["ours"]), median(rates["bare"])
+        results.append(Result(
+            "local Cognito: burst of sign-ins, 8 threads x 25", ours_r, bare_r, "req/s",
+            baseline_name="bare moto, same burst", goal="(report)",
+            notes=["median of 3 bursts each; clients in-process, so client CPU counts too"],
+        ))
+    finally:
+        lc.stop()
+        bare.stop()
+    return results
