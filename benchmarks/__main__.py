@@ -59,7 +59,7 @@ def table(results: list[Result]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
-    return "\n".join(lines + ([""] + notes if notes else []))
+    return "\n".join(lines + (["", *notes] if notes else []))
 
 
 def markdown(results: list[Result], seconds: float) -> str:
@@ -72,7 +72,7 @@ def markdown(results: list[Result], seconds: float) -> str:
     ]
     out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in _row(r)) + " |" for r in results]
     notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
-    return "\n".join(out + ([""] + notes if notes else []))
+    return "\n".join(out + (["", *notes] if notes else []))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from ._util import Result
 
 USER = "username"
 CID = "EPswPGbpdBLZnh9XW134hK7qYe"
-SECRET = "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
+SECRET = "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"  # noqa: S105 - public test vector
 ERROR = (
     "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "
     f"Unable to verify secret hash for client {CID}"

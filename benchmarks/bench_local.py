@@ -16,7 +16,7 @@ from typing import Any
 from ._util import Result, interleaved, median
 
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]
-PASSWORD = "Bench-Passw0rd!"
+PASSWORD = "Bench-Passw0rd!"  # noqa: S105 - local emulator only
 
 
 class BareMoto:
@@ -48,7 +48,7 @@ def _client(endpoint_url: str, pool: int = 10) -> Any:
 
     return boto3.session.Session(
         aws_access_key_id="AKIALOCALCOGNITO0000",
-        aws_secret_access_key="local-cognito-dummy-secret-key",
+        aws_secret_access_key="local-cognito-dummy-secret-key",  # noqa: S106
         region_name="us-east-1",
     ).client(
         "cognito-idp",
