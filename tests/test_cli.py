@@ -302,3 +302,14 @@ def test_help_names_the_commands() -> None:
 
 def test_catalogue_rows_covered() -> None:
     assert {k for k, _, _, _ in ROWS} == set(CATALOGUE)
+
+
+def test_check_client_region_from_the_environment(local_cognito, demo) -> None:
+    # the app's AWS_REGION differs from the pool's: the check says so (exit 1)
+    proc = cli("check-client", "-p", demo.user_pool_id, "-c", demo.client_id, "--json",
+               env={"COGNITO_ENDPOINT_URL": local_cognito.endpoint_url,
+                    "AWS_REGION": "eu-west-1"})
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    region = next(c for c in data["checks"] if c["name"] == "region")
+    assert region["status"] == "problem" and "eu-west-1" in region["text"]

@@ -202,11 +202,16 @@ def _boto_client(endpoint_url: str | None, region: str) -> Any:
 def _region(args: argparse.Namespace) -> str:
     from .check import pool_region
 
+    # What the app would call: --region, else the environment's region (so a mismatch
+    # with the pool shows), else the pool's own region (the prefix of its id).
+    env_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if args.region:
         return str(args.region)
+    if env_region:
+        return env_region
     if getattr(args, "user_pool_id", None):
         return pool_region(args.user_pool_id)
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    return "us-east-1"
 
 
 def _add_endpoint_args(p: argparse.ArgumentParser) -> None:
@@ -216,7 +221,8 @@ def _add_endpoint_args(p: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="Cognito endpoint (default $COGNITO_ENDPOINT_URL, else AWS's endpoint for the region)",
     )
-    p.add_argument("--region", help="region to call (default: the prefix of the user pool id)")
+    p.add_argument("--region", help="region to call (default: $AWS_REGION, else the prefix "
+                   "of the user pool id)")
 
 
 # -- check-client ------------------------------------------------------------------
