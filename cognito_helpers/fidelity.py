@@ -76,6 +76,7 @@ _FLOW_ENABLERS: dict[str, frozenset[str]] = {
 _LEGACY_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
 
 
+_WELL_KNOWN = re.compile(r"/([^/]+)/\.well-known/(?:jwks\.json|openid-configuration)")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 # JSON types of the API model's shapes (botocore's cognito-idp service-2.json).
@@ -358,6 +359,9 @@ class FidelityLayer:
                     return pool, client
         raise AwsFault.of("client_not_found", client_id=client_id)
 
+    def _pool_exists(self, pool_id: str) -> bool:
+        return any(pool_id in backend.user_pools for backend in self._backends())
+
     @staticmethod
     def _user(pool: Any, username: Any) -> Any:
         return pool._get_user(username) if isinstance(username, str) else None
@@ -459,6 +463,12 @@ class FidelityLayer:
                         "Missing or unknown X-Amz-Target header; Cognito calls send "
                         "'X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>'.",
                     ),
+                )
+            match = _WELL_KNOWN.fullmatch(environ.get("PATH_INFO", ""))
+            if match and not self._pool_exists(match.group(1)):
+                # moto serves its one shared key for any pool id; AWS knows its pools.
+                return self._error(
+                    start_response, AwsFault.of("pool_not_found", user_pool_id=match.group(1))
                 )
             return self.app(environ, start_response)
         operation = target[len(TARGET_PREFIX) :]
@@ -858,6 +868,15 @@ class FidelityLayer:
             self._sessions[session] = user.username
             if data["ChallengeName"] == "PASSWORD_VERIFIER":
                 self._issue_srp_values(data, pool, user)
+            elif data["ChallengeName"] == "NEW_PASSWORD_REQUIRED":
+                # AWS also sends the user's attributes and those still required (JSON strings).
+                attributes = {
+                    a["Name"]: a["Value"]
+                    for a in user.attributes
+                    if a["Name"] not in ("sub", "email_verified", "phone_number_verified")
+                }
+                cp.setdefault("userAttributes", json.dumps(attributes))
+                cp.setdefault("requiredAttributes", "[]")
         return data
 
     def _issue_srp_values(self, data: dict[str, Any], pool: Any, user: Any) -> None:

@@ -429,6 +429,8 @@ def test_new_password_required_challenge(cip, demo):
     challenge = cip.initiate_auth(**password_auth(demo, "erin", "Temp-pass-1!", h))
     assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     assert challenge["ChallengeParameters"]["USERNAME"] == "erin"
+    assert challenge["ChallengeParameters"]["requiredAttributes"] == "[]"
+    assert "userAttributes" in challenge["ChallengeParameters"]
     base = dict(
         ClientId=demo.client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=challenge["Session"]
     )

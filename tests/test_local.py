@@ -56,7 +56,10 @@ def test_restart_starts_from_nothing():
 
 
 def test_port_in_use_is_a_clear_error():
-    with LocalCognito() as lc, pytest.raises(LocalCognitoError, match=r"cannot listen on 127\.0\.0\.1"):
+    with (
+        LocalCognito() as lc,
+        pytest.raises(LocalCognitoError, match=r"cannot listen on 127\.0\.0\.1"),
+    ):
         LocalCognito(port=lc.port).start()
 
 
@@ -165,3 +168,19 @@ def test_local_env_file_needs_demo(tmp_path):
     )
     assert result.returncode == 2
     assert "--env-file needs --demo" in result.stderr
+
+
+def test_jwks_of_an_unknown_pool_is_not_found(local_cognito):
+    import json
+    import urllib.error
+    import urllib.request
+
+    url = f"{local_cognito.endpoint_url}/us-east-1_doesnotexist/.well-known/jwks.json"
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(url, timeout=10)  # noqa: S310 - loopback
+    assert info.value.code == 400
+    body = json.loads(info.value.read())
+    assert body == {
+        "__type": "ResourceNotFoundException",
+        "message": "User pool us-east-1_doesnotexist does not exist.",
+    }
