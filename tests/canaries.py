@@ -68,11 +68,12 @@ def leaks(text: object, *, tokens: bool = True) -> list[str]:
     return found
 
 
-def install() -> None:
+def install(monkeypatch: object = None) -> None:
     """Make the package issue canaries: generated client secrets, demo and workshop passwords.
 
-    Patches module globals the package looks up at call time; used in-process
-    (tests) and as the first cell of each notebook the canary test runs.
+    Patches module globals the package looks up at call time: with pytest's
+    ``monkeypatch`` (undone after the test) in-process, plainly in a CLI
+    subprocess or a notebook kernel the canary test starts.
     """
     from cognito_helpers import fidelity, local, workshop
 
@@ -87,9 +88,10 @@ def install() -> None:
         ISSUED.append(canary_password(next(passwords_n), length))
         return ISSUED[-1]
 
-    fidelity.generate_client_secret = secret
-    local._demo_password = password
-    workshop.generate_password = password
+    setattr_ = getattr(monkeypatch, "setattr", setattr)
+    setattr_(fidelity, "generate_client_secret", secret)
+    setattr_(local, "_demo_password", password)
+    setattr_(workshop, "generate_password", password)
 
 
 #: Every canary :func:`install` made the package issue, in order.

@@ -375,7 +375,7 @@ def test_local_cognito_flows_log_nothing(monkeypatch, debug_logs, capfd):
     """Sign-up, confirm, every sign-in flow, refresh, reset, rotation, at DEBUG everywhere."""
     from cognito_helpers import LocalCognito
 
-    install()
+    install(monkeypatch)
     with LocalCognito() as lc:
         demo = lc.demo()
         assert demo.client_secret.startswith("canarysecret")

@@ -269,6 +269,9 @@ def test_get_target_any_env(env):
 def _run_cli(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
     from cognito_helpers.cli import main
 
+    # As a real command line delivers them: bytes decoded with surrogateescape (so a
+    # lone "\ud800" typed as its UTF-8-like bytes arrives as "\udced\udca0\udc80").
+    argv = [a.encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape") for a in argv]
     out_buf, err_buf = io.BytesIO(), io.BytesIO()
     out = io.TextIOWrapper(out_buf, encoding="utf-8", errors="strict", write_through=True)
     err = io.TextIOWrapper(err_buf, encoding="utf-8", errors="backslashreplace", write_through=True)
