@@ -427,6 +427,12 @@ def _aws_shaped(status: int, data: dict, *types: str) -> None:
         assert data["__type"] in types, data
 
 
+@pytest.fixture(scope="module")
+def shared_demo(local_cognito):
+    """One pool for the many malformed-request cases (none of them changes it)."""
+    return local_cognito.demo()
+
+
 def _still_serving(lc, demo) -> None:
     cip = lc.client()
     result = cip.initiate_auth(
@@ -528,7 +534,8 @@ WRONG_AUTH_VALUES = [
 
 
 @pytest.mark.parametrize("field,value", WRONG_TYPES, ids=[f"{f}={v!r}" for f, v in WRONG_TYPES])
-def test_wrong_types_in_initiate_auth(local_cognito, demo, field, value):
+def test_wrong_types_in_initiate_auth(local_cognito, shared_demo, field, value):
+    demo = shared_demo
     params = {
         "ClientId": demo.client_id,
         "AuthFlow": "USER_PASSWORD_AUTH",
@@ -540,7 +547,8 @@ def test_wrong_types_in_initiate_auth(local_cognito, demo, field, value):
 
 
 @pytest.mark.parametrize("auth", WRONG_AUTH_VALUES, ids=[repr(a)[:40] for a in WRONG_AUTH_VALUES])
-def test_wrong_values_inside_auth_parameters(local_cognito, demo, auth):
+def test_wrong_values_inside_auth_parameters(local_cognito, shared_demo, auth):
+    demo = shared_demo
     flow = "REFRESH_TOKEN_AUTH" if "REFRESH_TOKEN" in auth else "USER_PASSWORD_AUTH"
     params = {"ClientId": demo.client_id, "AuthFlow": flow, "AuthParameters": auth}
     status, data = _post(local_cognito.endpoint_url, json.dumps(params).encode())
@@ -581,7 +589,8 @@ OTHER_OPERATIONS = [
 @pytest.mark.parametrize(
     "operation,params", OTHER_OPERATIONS, ids=[f"{o}:{sorted(p)[0]}" for o, p in OTHER_OPERATIONS]
 )
-def test_wrong_types_in_other_operations(local_cognito, demo, operation, params):
+def test_wrong_types_in_other_operations(local_cognito, shared_demo, operation, params):
+    demo = shared_demo
     base = {"ClientId": demo.client_id, "UserPoolId": demo.user_pool_id}
     if operation in ("SignUp", "ConfirmSignUp", "ResendConfirmationCode", "ForgotPassword",
                      "ConfirmForgotPassword", "RespondToAuthChallenge", "GetTokensFromRefreshToken"):
