@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -102,6 +103,20 @@ def test_processes_each_run_their_own_local_cognito_at_once(room: Path):
     _check_room(reports, SEATS)
 
 
+def _execute_at_once(clients: list[NotebookClient]) -> None:
+    """Run the notebooks concurrently (one kernel each) on an event loop of their own.
+
+    In a thread, so that a loop already running in the main thread (another
+    test's) never gets in the way of ``asyncio.run``.
+    """
+
+    async def run_all() -> None:
+        await asyncio.gather(*(c.async_execute() for c in clients))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run_all()).result()  # re-raises CellExecutionError
+
+
 def _seat_notebook(room: Path, seat: str, size: int) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -121,11 +136,7 @@ def test_kernels_each_run_their_own_local_cognito_at_once(room: Path):
     notebooks = [_seat_notebook(room, f"seat{i}", SEATS) for i in range(SEATS)]
     clients = [NotebookClient(nb, timeout=180, kernel_name="python3",
                               resources={"metadata": {"path": str(ROOT)}}) for nb in notebooks]
-
-    async def run_all() -> None:
-        await asyncio.gather(*(c.async_execute() for c in clients))
-
-    asyncio.run(run_all())
+    _execute_at_once(clients)
     reports = [json.loads(_stdout(nb).strip().splitlines()[-1]) for nb in notebooks]
     _check_room(reports, SEATS)
 
@@ -144,11 +155,7 @@ def test_a_lesson_runs_twice_at_once_in_separate_kernels(path: Path, room: Path)
     copies = [nbformat.read(path, as_version=4) for _ in range(2)]
     clients = [NotebookClient(nb, timeout=300, kernel_name="python3",
                               resources={"metadata": {"path": str(path.parent)}}) for nb in copies]
-
-    async def run_all() -> None:
-        await asyncio.gather(*(c.async_execute() for c in clients))
-
-    asyncio.run(run_all())  # raises CellExecutionError, with the cell, if either copy fails
+    _execute_at_once(clients)  # raises CellExecutionError, with the cell, if either copy fails
 
 
 # -- in one process ------------------------------------------------------------------

@@ -49,7 +49,7 @@ def browser_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def lab_server(browser: Any, browser_home: Path) -> Iterator[Server]:
+def lab_server(browser_ready: None, browser_home: Path) -> Iterator[Server]:
     """One JupyterLab for the session, serving a fresh directory (tests copy notebooks in)."""
     root = browser_home / "lab-root"
     root.mkdir()
@@ -76,7 +76,7 @@ def lab_server(browser: Any, browser_home: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def voila_server(browser: Any, browser_home: Path) -> Iterator[Server]:
+def voila_server(browser_ready: None, browser_home: Path) -> Iterator[Server]:
     """One Voilà for the session serving copies of apps/*.ipynb (and the harness fixture)."""
     root = browser_home / "voila-root"
     root.mkdir()
@@ -101,15 +101,27 @@ def voila_server(browser: Any, browser_home: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser_ready() -> None:
+    """Chromium and Playwright are there (checked before any server starts)."""
     if not Path(CHROMIUM).exists():
         browser_unavailable(f"no Chromium at {CHROMIUM}")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         browser_unavailable("the Python package 'playwright' is not installed")
-    manager = sync_playwright()
-    pw = manager.start()
+
+
+@pytest.fixture(scope="module")
+def browser(browser_ready: None) -> Iterator[Any]:
+    """Chromium driven by Playwright, for one test module.
+
+    Module-scoped on purpose: Playwright's sync API keeps an asyncio loop
+    running in the main thread until it stops, which would break later tests
+    that call ``asyncio.run`` (nbclient, in tests/test_isolation.py).
+    """
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
     try:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     except Exception as exc:
