@@ -76,6 +76,8 @@ _FLOW_ENABLERS: dict[str, frozenset[str]] = {
 _LEGACY_FLOWS = frozenset({"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"})
 
 
+# SigV4: "Credential=AKIA.../20261128/eu-west-1/cognito-idp/aws4_request"
+_SIGNED_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/cognito-idp/")
 _WELL_KNOWN = re.compile(r"/([^/]+)/\.well-known/(?:jwks\.json|openid-configuration)")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -301,6 +303,7 @@ class FidelityLayer:
         self._srp: dict[str, tuple[SrpChallenge, str]] = {}  # secret block -> (state, moto session)
         self._pending_srp_a: dict[str, str] = {}  # moto session -> SRP_A, until the answer
         self._lock = threading.RLock()
+        self._request = threading.local()  # the current request's signed region
         self._handlers: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
             "CreateUserPoolClient": self._create_client,
             "UpdateUserPoolClient": self._update_client,
@@ -325,9 +328,19 @@ class FidelityLayer:
     # -- moto state ----------------------------------------------------------
 
     def _backends(self) -> list[Any]:
+        """moto's backends of this account: only the signed region's for a signed request.
+
+        Signed (Admin*, management) calls name their region in the credential
+        scope, and a pool in another region does not exist for them, as on AWS.
+        Unsigned calls (InitiateAuth, SignUp...) carry no region here: the one
+        local endpoint stands for every region's, so they find any pool.
+        """
         from moto.cognitoidp.models import cognitoidp_backends
 
         account = cognitoidp_backends[self.account_id]
+        region = getattr(self._request, "region", None)
+        if region is not None:
+            return [account[region]] if region in account else []
         return [b for region, b in list(account.items()) if region != "global"]
 
     def _find_pool(self, pool_id: Any) -> Any:
@@ -453,6 +466,8 @@ class FidelityLayer:
     ) -> Iterable[bytes]:
         # Serve every request as this layer's account (moto's x-moto-account-id header).
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
+        scope = _SIGNED_REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
+        self._request.region = scope.group(1) if scope else None
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(TARGET_PREFIX):
             if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "/") == "/":

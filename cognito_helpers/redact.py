@@ -11,6 +11,11 @@ __all__ = ["mask"]
 _ELLIPSIS = "…"
 
 
+def _visible(text: str) -> str:
+    """Escape what would not show (a trailing newline must read as ``\\n``, not break a line)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def mask(value: str | None, *, keep: int = 2) -> str:
     """Return ``value`` masked as ``ab…yz (51 chars)``; short values keep nothing.
 
@@ -26,5 +31,5 @@ def mask(value: str | None, *, keep: int = 2) -> str:
         return "<empty>"
     unit = "char" if n == 1 else "chars"
     if keep > 0 and n >= 5 * keep:
-        return f"{value[:keep]}{_ELLIPSIS}{value[-keep:]} ({n} {unit})"
+        return f"{_visible(value[:keep])}{_ELLIPSIS}{_visible(value[-keep:])} ({n} {unit})"
     return f"{_ELLIPSIS} ({n} {unit})"

@@ -709,3 +709,19 @@ def test_on_check_reports_each_hash_check():
         ("InitiateAuth", "ok", "alice"),
     ]
     assert seen[1].secret_id and seen[1].secret_id.startswith(demo.client_id + "--")
+
+
+def test_signed_calls_see_only_their_regions_pools(local_cognito, demo):
+    # The right ids in the wrong region: ResourceNotFoundException, not a hash error.
+    elsewhere = local_cognito.client(region="eu-west-1")
+    assert error_of(
+        elsewhere.describe_user_pool_client, UserPoolId=demo.user_pool_id, ClientId=demo.client_id
+    ) == ("ResourceNotFoundException", f"User pool {demo.user_pool_id} does not exist.")
+    assert error_of(elsewhere.admin_initiate_auth, **admin_auth(demo, good_hash(demo))) == (
+        "ResourceNotFoundException",
+        f"User pool {demo.user_pool_id} does not exist.",
+    )
+    # the pool's own region works
+    assert local_cognito.client(region=demo.region).admin_initiate_auth(
+        **admin_auth(demo, good_hash(demo))
+    )["AuthenticationResult"]
