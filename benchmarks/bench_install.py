@@ -46,10 +46,12 @@ def _du(path: Path) -> int:
 def _build(venv: Path, requirements: list[str]) -> float:
     env = clean_env(PIP_CACHE_DIR=str(CACHE), PIP_DISABLE_PIP_VERSION_CHECK="1")
     start = time.perf_counter()
-    subprocess.run(["python3", "-m", "venv", str(venv)], check=True, env=env, cwd=ROOT)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True, env=env, cwd=ROOT)
-    subprocess.run([*pip, *requirements], check=True, env=env, cwd=ROOT)
+    for cmd in (["python3", "-m", "venv", str(venv)], [*pip, "--upgrade", "pip"],
+                [*pip, *requirements]):
+        proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
