@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .exceptions import ConfigurationError, InvalidInputError
-from .hashing import check_client_id, check_username, hmac_sha256
+from .hashing import check_client_id, check_client_secret, check_username, hmac_sha256
 
 __all__ = [
     "LANGUAGES",
@@ -277,7 +277,21 @@ def mistaken_hash(lang: str, username: str, client_id: str, client_secret: str) 
     The tests check this against the real snippet, so what the notebook shows
     for each language is what that language really does.
     """
-    return _language(lang)._mistaken(username, client_id, client_secret)
+    language = _language(lang)
+    # Hashed as given (like strict=False), but text that has no UTF-8 form (a lone
+    # surrogate) or is not text at all is refused naming the field, not a raw traceback.
+    for field, value, check in (("username", username, check_username),
+                                ("client_id", client_id, check_client_id),
+                                ("client_secret", client_secret, check_client_secret)):
+        check(value, strict=False)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(
+                field, "contains a lone surrogate, which is not valid text and has no UTF-8 "
+                "form. Decode the input properly first."
+            ) from None
+    return language._mistaken(username, client_id, client_secret)
 
 
 def read(lang: str) -> dict[str, str]:
