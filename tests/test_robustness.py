@@ -263,6 +263,97 @@ def test_get_target_any_env(env):
             assert secret not in repr(target) and secret not in target.describe()
 
 
+@SETTINGS
+@given(texts, texts, texts, texts, texts, st.one_of(texts, st.lists(texts, max_size=3)))
+def test_troubleshoot_any_text(error, username, client_id, secret, sent, others):
+    from cognito_helpers.troubleshooting import troubleshoot
+
+    result = _accepts_or_refuses(
+        troubleshoot, error, username=username, client_id=client_id, client_secret=secret,
+        sent=sent, other_usernames=others,
+        fields=("error", "username", "client_id", "client_secret", "sent", "other"),
+        secret=secret,
+    )
+    if result is not None:
+        shown = repr(result) + result._repr_html_()
+        if len(secret) >= 8 and all(secret not in v for v in (error, username, client_id, sent,
+                                                                str(others))):
+            assert secret not in shown
+
+
+@SETTINGS
+@given(st.one_of(st.sampled_from(["go", "node", "python", "shell", "java"]), texts),
+       texts, texts, texts)
+def test_snippet_helpers_any_text(lang, username, client_id, secret):
+    _accepts_or_refuses(ch.snippet_mistake_hash, lang, username, client_id, secret,
+                        fields=("lang", "username", "client_id", "client_secret"), secret=secret)
+    _accepts_or_refuses(ch.snippet_hash_lines, lang, fields=("lang",))
+    _accepts_or_refuses(ch.read_snippet, lang, fields=("lang",))
+
+
+@SETTINGS
+@given(texts, texts, st.one_of(st.none(), texts))
+def test_token_url_helpers_any_text(region, pool_id, endpoint):
+    _accepts_or_refuses(ch.expected_issuer, region, pool_id,
+                        fields=("region", "user_pool_id"))
+    _accepts_or_refuses(ch.jwks_url, region, pool_id, endpoint,
+                        fields=("region", "user_pool_id", "endpoint_url"))
+
+
+@SETTINGS
+@given(texts)
+def test_with_edited_claims_any_text(token):
+    _accepts_or_refuses(ch.with_edited_claims, token, sub="x", fields=("token",))
+
+
+@SETTINGS
+@given(texts, st.one_of(st.none(), texts, st.integers()))
+def test_check_exercise_any_id(exercise_id, answer):
+    result = _accepts_or_refuses(ch.check_exercise, exercise_id, answer,
+                                 fields=("exercise_id", "exercise"))
+    if result is not None:
+        assert str(result)
+
+
+@SETTINGS
+@given(st.dictionaries(texts, st.one_of(texts, st.integers(), st.none(), st.lists(texts)),
+                       max_size=4),
+       st.sampled_from(["InitiateAuth", "SignUp", "RespondToAuthChallenge", "AdminInitiateAuth",
+                        "ConfirmSignUp", "ListUsers", "x"]))
+def test_hash_site_any_params(params, operation):
+    for key in ("AuthParameters", "ChallengeResponses"):
+        params.setdefault(key, params.get("x"))
+    site = ch.hash_site(operation, params)
+    assert site is None or site.field.endswith(("SECRET_HASH", "SecretHash"))
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_load_env_file_any_bytes(tmp_path_factory, content):
+    from cognito_helpers.workshop import load_env_file
+
+    path = tmp_path_factory.mktemp("env") / "p.env"
+    path.write_bytes(content)
+    environ: dict[str, str] = {}
+    try:
+        load_env_file(path, environ=environ)
+    except InvalidInputError as exc:
+        assert exc.field == "path"
+        for line in content.decode("utf-8", "replace").splitlines():
+            if len(line.strip()) >= 12 and "=" in line:
+                assert line.strip() not in str(exc)  # an error never shows a line's content
+
+
+def test_fetch_jwks_bad_urls_stay_on_loopback():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for url in ("", "file:///etc/passwd", "ftp://127.0.0.1/x", "not a url", "\ud800",
+                f"http://127.0.0.1:{port}/jwks.json"):
+        with pytest.raises(CognitoHelpersError):
+            ch.fetch_jwks(url, timeout=2)
+
+
 # -- CLI (in process, stdout as strict as a real pipe) ------------------------------------
 
 
