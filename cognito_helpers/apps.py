@@ -54,6 +54,16 @@ def voila_command(name: str | None = None, *, host: str = "127.0.0.1", port: int
 
 def _cmd_app(args: Any) -> int:
     argv = voila_command(args.name, host=args.host, port=args.port)
+    import socket
+
+    try:  # Voilà would die on an unknown host with a raw socket.gaierror traceback
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise InvalidInputError(
+            "--host", f"{args.host!r} is not an address to listen on ({reason}); "
+            "use 127.0.0.1 (default) or 0.0.0.0."
+        ) from None
     page = f"http://{args.host}:{args.port}/"
     print(f"Serving {args.name or 'the apps'} with Voilà at {page} (Ctrl-C stops)", flush=True)
     try:
