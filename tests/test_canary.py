@@ -42,7 +42,9 @@ from cognito_helpers.exceptions import CognitoHelpersError
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")) + sorted(
+    (ROOT / "apps").glob("*.ipynb")
+)
 LOGGERS = ("", "boto3", "botocore", "urllib3", "werkzeug", "moto", "cognito_helpers", "jwt")
 
 # A subprocess that makes the package issue canaries, then runs the CLI.
@@ -567,17 +569,33 @@ def test_reprs_of_public_objects(canary_pool):
 
 def test_widget_state_never_holds_the_secret():
     """What a notebook saves for a widget (its model state) must not hold the secret."""
-    from cognito_helpers.widgets import hash_calculator
+    from cognito_helpers.widgets import hash_calculator, troubleshooter
 
     calc = hash_calculator("alice", "EPswPGbpdBLZnh9XW134hK7qYe", CANARY_SECRET)
+    form = troubleshooter(
+        "NotAuthorizedException: Unable to verify secret hash for client "
+        "EPswPGbpdBLZnh9XW134hK7qYe", "alice", "EPswPGbpdBLZnh9XW134hK7qYe", CANARY_SECRET,
+        CANARY_SECRET,  # the app sent the raw secret as the hash
+    )
+    for widget in (calc, form):
+        _assert_clean(f"repr({type(widget).__name__})", repr(widget))
     states = {}
-    stack = [calc]
+    stack = [calc, form]
     while stack:
         widget = stack.pop()
         states[widget.model_id] = widget.get_state()
         stack += list(getattr(widget, "children", ()))
-    shown = {k: v for k, v in states.items() if v.get("_model_name") != "PasswordModel"}
-    _assert_clean("widget state (other than the password box)", json.dumps(shown, default=str))
+    # The secret's own Password box holds it (its value syncs to the page), and so does
+    # the box the user pasted it into as "the hash your app sent"; nothing else may.
+    def typed_by_user(state: dict) -> bool:
+        return state.get("_model_name") == "PasswordModel" or (
+            state.get("_model_name") == "TextModel"
+            and state.get("description") == "Hash your app sent"
+        )
+
+    shown = {k: v for k, v in states.items() if not typed_by_user(v)}
+    assert len(shown) < len(states)
+    _assert_clean("widget state (outputs, other inputs)", json.dumps(shown, default=str))
 
 
 # -- notebooks ---------------------------------------------------------------------------------------
@@ -606,16 +624,16 @@ def _outputs_text(nb) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.stem}" for p in NOTEBOOKS])
 def test_notebook_leaks_nothing(path, tmp_path, capfd):
     """Run a copy of the notebook whose local Cognito issues canaries; scan every output."""
     import nbformat
     from nbclient import NotebookClient
 
-    work = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", work, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    work = tmp_path / path.parent.name
+    shutil.copytree(path.parent, work, ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
     for item in ROOT.iterdir():  # what notebooks read from '..' (requirements.txt, snippets/)
-        if item.name not in ("notebooks", ".git", ".venv") and not item.name.startswith("."):
+        if item.name not in (path.parent.name, ".git", ".venv") and not item.name.startswith("."):
             (tmp_path / item.name).symlink_to(item)
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(_INSTALL_CELL))
