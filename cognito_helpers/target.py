@@ -88,6 +88,22 @@ class Target:
             )
         return "\n".join(lines)
 
+    @classmethod
+    def from_demo(cls, demo: Any) -> Target:
+        """The target for a local demo pool (a :class:`~cognito_helpers.local.DemoPool`)."""
+        return cls(
+            kind="local",
+            region=demo.region,
+            user_pool_id=demo.user_pool_id,
+            client_id=demo.client_id,
+            client_secret=demo.client_secret,
+            endpoint_url=demo.endpoint_url,
+            username=demo.username,
+            password=demo.password,
+            public_client_id=demo.public_client_id,
+            internal_username=demo.internal_username,
+        )
+
     @property
     def has_secret(self) -> bool:
         return bool(self.client_secret)
@@ -234,19 +250,7 @@ def get_target(env: Mapping[str, str] | None = None, *, fresh: bool = False) -> 
             _local = LocalCognito().start()
             atexit.register(_stop_local)
         if _local_target is None or fresh:
-            demo = _local.demo()
-            _local_target = Target(
-                kind="local",
-                region=demo.region,
-                user_pool_id=demo.user_pool_id,
-                client_id=demo.client_id,
-                client_secret=demo.client_secret,
-                endpoint_url=demo.endpoint_url,
-                username=demo.username,
-                password=demo.password,
-                public_client_id=demo.public_client_id,
-                internal_username=demo.internal_username,
-            )
+            _local_target = Target.from_demo(_local.demo())
         return _local_target
 
 

@@ -30,19 +30,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def _local_target(request: pytest.FixtureRequest) -> Target:
-    demo = request.getfixturevalue("demo")
-    return Target(
-        kind="local",
-        region=demo.region,
-        user_pool_id=demo.user_pool_id,
-        client_id=demo.client_id,
-        client_secret=demo.client_secret,
-        endpoint_url=demo.endpoint_url,
-        username=demo.username,
-        password=demo.password,
-        public_client_id=demo.public_client_id,
-        internal_username=demo.internal_username,
-    )
+    return Target.from_demo(request.getfixturevalue("demo"))
 
 
 #: keyword a check cell passes -> how a test builds it (fresh local demo pool per test)

@@ -19,18 +19,7 @@ from cognito_helpers.target import Target
 
 
 def _target(demo: Any) -> Target:
-    return Target(
-        kind="local",
-        region=demo.region,
-        user_pool_id=demo.user_pool_id,
-        client_id=demo.client_id,
-        client_secret=demo.client_secret,
-        endpoint_url=demo.endpoint_url,
-        username=demo.username,
-        password=demo.password,
-        public_client_id=demo.public_client_id,
-        internal_username=demo.internal_username,
-    )
+    return Target.from_demo(demo)
 
 
 # -- 04 ------------------------------------------------------------------------------

@@ -311,15 +311,6 @@ def test_email_pool_token_username_is_the_uuid(cip, email_demo) -> None:
 def test_verify_for_target(cip, demo) -> None:
     from cognito_helpers.target import Target
 
-    target = Target(
-        kind="local",
-        region=demo.region,
-        user_pool_id=demo.user_pool_id,
-        client_id=demo.client_id,
-        client_secret=demo.client_secret,
-        endpoint_url=demo.endpoint_url,
-        username=demo.username,
-        password=demo.password,
-    )
+    target = Target.from_demo(demo)
     result = _sign_in(cip, demo)
     assert verify_for_target(result["IdToken"], target, token_use="id").token_use == "id"
