@@ -44,6 +44,18 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\nTry '{self.prog} --help'.\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse builds a formatter on every add_argument and sizes it with shutil,
+        # whose import (bz2, lzma...) is ~2 ms of `hash`'s start: ask the terminal directly.
+        try:
+            width = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                width = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                width = 80
+        return self.formatter_class(prog=self.prog, width=max(width - 2, 11))
+
 
 def read_secret(
     secret_file: str | None,
