@@ -344,6 +344,53 @@ def test_load_env_file_any_bytes(tmp_path_factory, content):
                 assert line.strip() not in str(exc)  # an error never shows a line's content
 
 
+@SETTINGS
+@given(texts, st.one_of(st.integers(), texts))
+def test_local_cognito_settings_any_value(region, port):
+    from cognito_helpers import LocalCognito
+
+    lc = _accepts_or_refuses(LocalCognito, region=region, port=port, fields=("region", "port"))
+    if lc is not None:  # accepted: not started, nothing to stop
+        assert not lc.running
+
+
+@pytest.fixture(scope="module")
+def refused_client():
+    """A boto3 client for a loopback port nobody listens on, one attempt per call."""
+    import boto3
+    from botocore.config import Config
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return boto3.session.Session(
+        aws_access_key_id="AKIALOCALCOGNITO0000",
+        aws_secret_access_key="local-cognito-dummy-secret-key",
+        region_name="us-east-1",
+    ).client(
+        "cognito-idp", endpoint_url=f"http://127.0.0.1:{port}",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=2),
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts, texts, texts, texts)
+def test_check_client_and_verify_flow_any_text(refused_client, pool_id, client_id, username,
+                                               password):
+    for fn, args, kwargs, fields in (
+        (ch.check_client, (refused_client, pool_id, client_id), {},
+         ("user_pool_id", "client_id")),
+        (ch.verify_flow, (refused_client, client_id, username, password),
+         {"client_secret": "abcdefabcdefabcdefabcdef", "user_pool_id": pool_id or None},
+         ("client_id", "username", "password", "user_pool_id", "client_secret")),
+    ):
+        result = _accepts_or_refuses(fn, *args, fields=fields, secret=password, **kwargs)
+        if result is not None:  # reached the (refused) endpoint: a diagnosis, not a crash
+            assert result.status in ("ok", "problem", "incomplete", "found", "unknown")
+            if len(password) >= 8 and password not in username + client_id + pool_id:
+                assert password not in result.to_text() + result.to_json()
+
+
 def test_fetch_jwks_bad_urls_stay_on_loopback():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
