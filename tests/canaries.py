@@ -91,7 +91,7 @@ def install(monkeypatch: object = None) -> None:
     setattr_ = getattr(monkeypatch, "setattr", setattr)
     setattr_(fidelity, "generate_client_secret", secret)
     setattr_(local, "_demo_password", password)
-    setattr_(workshop, "generate_password", password)
+    setattr_(workshop.provision, "generate_password", password)  # read by workshop_up
 
 
 #: Every canary :func:`install` made the package issue, in order.

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from cognito_helpers import workshop as wsm
 from cognito_helpers.exceptions import InvalidInputError, WorkshopError
 from cognito_helpers.hashing import secret_hash
 from cognito_helpers.local import LocalCognito
@@ -24,6 +23,7 @@ from cognito_helpers.workshop import (
     TAG_KEY,
     find_workshop_pools,
     generate_password,
+    provision,
     workshop_down,
     workshop_up,
 )
@@ -257,7 +257,7 @@ def test_pool_created_but_answer_lost_is_found_by_tag_and_only_that_pool(
     other = cip.create_user_pool(
         PoolName=workshop_id, UserPoolTags={TAG_KEY: "cognito-lab-000000"})["UserPool"]["Id"]
     # enough other pools that the search must follow NextToken
-    monkeypatch.setattr(wsm, "_PAGE_SIZE", 2)
+    monkeypatch.setattr(provision, "_PAGE_SIZE", 2)  # where find_workshop_pools reads it
     fillers = [cip.create_user_pool(PoolName=f"filler-{i}")["UserPool"]["Id"] for i in range(5)]
     assert list(find_workshop_pools(cip, workshop_id)) == orphan
 

@@ -1,65 +1,55 @@
-"""Provision (and remove) a user pool for a workshop: one pool, one app client, N participants.
+"""Provisioning against a target: ``workshop_up`` creates, ``workshop_down`` removes.
 
-``python -m cognito_helpers workshop up --participants 12`` creates, in the
-account and region of the instructor's AWS credentials (or on the endpoint
-given with ``--endpoint-url``, e.g. a local Cognito):
-
-* a user pool named and tagged after the workshop id
-  (``UserPoolTags {"cognito-lab-workshop": <id>}``);
-* an app client **with a secret** and the flows the notebooks use;
-* N confirmed participant users with generated passwords;
-
-and writes, in a directory only the owner can read (mode 700, files 600):
-
-* ``workshop.json``: the state file (what exists, no secrets), read by ``down``;
-* ``participants.csv`` and ``participants.html`` (printable, one card each);
-* ``env/<username>.env``: the variables ``get_target()`` reads (see the README,
-  "Run a workshop").
-
-The terminal only ever shows secrets and passwords masked. ``down`` deletes
-exactly the pool ``up`` created (found by the state file, or by its tag with
-``--workshop-id``), then the files; it is idempotent and safe to re-run after
-a failure of ``up`` or of ``down`` itself. Documented in the README.
+``workshop_up`` creates, in the account and region of the instructor's AWS
+credentials (or on ``endpoint_url``, e.g. a local Cognito), a user pool named
+and tagged after the workshop id, an app client with a secret and the
+:data:`FLOWS` the notebooks use, and N confirmed participants with generated
+passwords; it records each step in the state file (:mod:`.files`) before going
+on. ``workshop_down`` deletes exactly the pool ``up`` created (by the state
+file, or by its tag), then the files; it is idempotent. README, "Run a
+workshop".
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import html
-import io
-import json
 import os
 import re
 import secrets
 import string
 import sys
-from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .exceptions import ConfigurationError, InvalidInputError, WorkshopError
-from .redact import mask
+from ..exceptions import ConfigurationError, InvalidInputError, WorkshopError
+from ..redact import mask
+from .envfile import _env_text
+from .files import (
+    STATE_FILE,
+    STATE_VERSION,
+    _load_state,
+    _private_dir,
+    _save_state,
+    _sheet_csv,
+    _sheet_html,
+    _state_path,
+    _write_private,
+)
+from .records import DownResult, Participant, Workshop
 
 __all__ = [
     "FLOWS",
     "MAX_PARTICIPANTS",
-    "STATE_FILE",
     "TAG_KEY",
-    "DownResult",
-    "Participant",
-    "Workshop",
     "find_workshop_pools",
     "generate_password",
-    "load_env_file",
+    "make_client",
     "workshop_down",
     "workshop_up",
 ]
 
 TAG_KEY = "cognito-lab-workshop"
-STATE_FILE = "workshop.json"
-STATE_VERSION = 1
 _PAGE_SIZE = 60  # ListUserPools' maximum MaxResults
 MAX_PARTICIPANTS = 200
 #: The flows the notebooks use (SRP for the SRP lesson, refresh for notebook 05...).
@@ -101,160 +91,6 @@ def generate_password(length: int = 16) -> str:
             return pw
 
 
-@dataclass(frozen=True)
-class Participant:
-    """One participant's sign-in; the repr masks the password."""
-
-    username: str
-    password: str = field(repr=False)
-    env_file: str
-
-    def __repr__(self) -> str:
-        return f"Participant({self.username!r}, password={mask(self.password, keep=0)})"
-
-
-@dataclass(frozen=True)
-class Workshop:
-    """What ``workshop_up`` created; the repr masks the client secret."""
-
-    workshop_id: str
-    region: str
-    endpoint_url: str | None
-    user_pool_id: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    participants: tuple[Participant, ...]
-    out_dir: Path
-
-    def __repr__(self) -> str:
-        return (
-            f"Workshop({self.workshop_id!r}, pool={self.user_pool_id}, client={self.client_id}, "
-            f"secret={mask(self.client_secret)}, participants={len(self.participants)})"
-        )
-
-    def env(self, participant: Participant) -> dict[str, str]:
-        """The environment of one participant (what their env file holds)."""
-        env = {
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "COGNITO_USER_POOL_ID": self.user_pool_id,
-            "COGNITO_CLIENT_ID": self.client_id,
-            "COGNITO_CLIENT_SECRET": self.client_secret,
-            "COGNITO_USERNAME": participant.username,
-            "COGNITO_PASSWORD": participant.password,
-        }
-        if self.endpoint_url:
-            env["COGNITO_ENDPOINT_URL"] = self.endpoint_url
-        return env
-
-
-@dataclass
-class DownResult:
-    """What ``workshop_down`` removed (or found already gone)."""
-
-    workshop_id: str | None
-    deleted_pools: list[str] = field(default_factory=list)
-    already_gone: list[str] = field(default_factory=list)
-    deleted_files: list[str] = field(default_factory=list)
-
-
-# -- files -------------------------------------------------------------------------
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` with mode 600, atomically (tmp file + rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        fh.write(text)
-    os.replace(tmp, path)
-
-
-def _state_path(out_dir: Path) -> Path:
-    return out_dir / STATE_FILE
-
-
-def _save_state(out_dir: Path, state: dict[str, Any]) -> None:
-    _write_private(_state_path(out_dir), json.dumps(state, indent=2) + "\n")
-
-
-def _load_state(out_dir: Path) -> dict[str, Any] | None:
-    path = _state_path(out_dir)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise InvalidInputError(
-            "--out", f"{path} is not a workshop state file ({exc.__class__.__name__}); "
-            "pass --workshop-id to find the pool by its tag instead."
-        ) from None
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        raise InvalidInputError("--out", f"{path} is not a version-{STATE_VERSION} workshop state file")
-    return state
-
-
-def _env_text(env: dict[str, str]) -> str:
-    head = "# Cognito Secret Hash Lab workshop settings. Secret: keep this file private.\n"
-    return head + "".join(f"{k}={v}\n" for k, v in env.items())
-
-
-def _sheet_csv(ws: Workshop) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(
-        ["username", "password", "user_pool_id", "client_id", "client_secret", "region", "env_file"]
-    )
-    for p in ws.participants:
-        writer.writerow(
-            [p.username, p.password, ws.user_pool_id, ws.client_id, ws.client_secret, ws.region,
-             p.env_file]
-        )
-    return buf.getvalue()
-
-
-def _sheet_html(ws: Workshop) -> str:
-    e = html.escape
-    cards = []
-    for p in ws.participants:
-        rows = [
-            ("Username", p.username),
-            ("Password", p.password),
-            ("Region", ws.region),
-            ("User pool id", ws.user_pool_id),
-            ("App client id", ws.client_id),
-            ("Client secret", ws.client_secret),
-        ]
-        if ws.endpoint_url:
-            rows.append(("Endpoint", ws.endpoint_url))
-        body = "".join(f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>" for k, v in rows)
-        cards.append(
-            f'<section class="card"><h2>{e(p.username)}</h2><table>{body}</table>'
-            f"<p>Or load <code>{e(p.env_file)}</code> into your environment.</p></section>"
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Workshop {e(ws.workshop_id)}: participant sheet</title>
-<style>
-body {{ font-family: sans-serif; margin: 1.5em; }}
-.card {{ border: 1px dashed #888; padding: .5em 1em; margin: 0 0 1em; break-inside: avoid; }}
-th {{ text-align: left; padding-right: 1em; font-weight: normal; color: #444; }}
-code {{ font-size: 1.05em; word-break: break-all; }}
-@media print {{ .card {{ page-break-inside: avoid; }} }}
-</style></head><body>
-<h1>Cognito Secret Hash Lab: workshop {e(ws.workshop_id)}</h1>
-<p>Cut along the dashed lines: one card per participant. Secret: do not share or post.</p>
-{"".join(cards)}
-</body></html>
-"""
-
-
 # -- AWS calls ---------------------------------------------------------------------
 
 
@@ -277,7 +113,7 @@ def make_client(region: str, endpoint_url: str | None = None) -> Any:
             "no AWS credentials found; provisioning calls are signed. Set AWS_PROFILE or "
             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (any dummy values for a local Cognito)."
         )
-    from .safelog import protect_sdk_logs
+    from ..safelog import protect_sdk_logs
 
     protect_sdk_logs()  # botocore's DEBUG logs would show passwords and participants' passwords
     return session.client(
@@ -582,118 +418,3 @@ def workshop_down(
     progress(f"workshop {workshop_id}: removed ({len(result.deleted_pools)} pool deleted, "
              f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files)")
     return result
-
-
-# -- participants ------------------------------------------------------------------
-
-_ENV_LINE = re.compile(r"(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)")
-
-
-def load_env_file(
-    path: str | os.PathLike[str], *, environ: MutableMapping[str, str] | None = None
-) -> list[str]:
-    """Put the settings of an env file (a participant's, from ``workshop up``) into the
-    environment, so that ``get_target()`` uses that pool; returns the names set.
-
-    For a kernel on JupyterHub or Binder, where the participant cannot set
-    variables before the server starts (README, "Run a workshop"). Lines are
-    ``NAME=value`` (``export`` and matching quotes allowed); ``#`` starts a
-    comment. Values are never printed, and an error names the line number,
-    never its content.
-    """
-    environ = os.environ if environ is None else environ
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError("path", f"no such file: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError("path", f"cannot read {file} ({exc.__class__.__name__})") from None
-    values: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _ENV_LINE.fullmatch(stripped)
-        if not match:
-            raise InvalidInputError(
-                "path", f"line {number} of {file} is not NAME=value (content not shown)"
-            )
-        value = match["value"]
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[match["key"]] = value
-    environ.update(values)
-    return list(values)
-
-
-# -- CLI ---------------------------------------------------------------------------
-
-
-def _region(args: Any, *, required: bool) -> str | None:
-    region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    if required and not region:
-        raise InvalidInputError(
-            "--region", "not given; pass --region (e.g. eu-west-1) or set AWS_REGION"
-        )
-    return region
-
-
-def _cmd_up(args: Any) -> int:
-    ws = workshop_up(
-        args.participants,
-        out_dir=args.out,
-        region=_region(args, required=True) or "",
-        prefix=args.prefix,
-        endpoint_url=args.endpoint_url,
-    )
-    print(f"workshop {ws.workshop_id} ready: {len(ws.participants)} participants, sheet "
-          f"{ws.out_dir / 'participants.html'}; remove with: python -m cognito_helpers "
-          f"workshop down --out {ws.out_dir}")
-    return 0
-
-
-def _cmd_down(args: Any) -> int:
-    result = workshop_down(
-        out_dir=args.out or (None if args.workshop_id else "workshop"),
-        workshop_id=args.workshop_id,
-        region=_region(args, required=False),
-        endpoint_url=args.endpoint_url,
-    )
-    if result.workshop_id:
-        print(f"workshop {result.workshop_id} removed")
-    return 0
-
-
-def add_subcommand(sub: Any) -> None:
-    """Register ``workshop up`` / ``workshop down`` on the CLI (``cli._SUBCOMMANDS``)."""
-    p = sub.add_parser(
-        "workshop",
-        help="provision (up) or remove (down) a user pool for a workshop room",
-        description="Create a tagged user pool, an app client with a secret and N participant "
-        "users, with a participant sheet and one env file each (owner-only files); or remove "
-        "exactly what 'up' created. Uses your AWS credentials, or --endpoint-url.",
-    )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
-    actions.required = True
-
-    def common(q: Any) -> None:
-        q.add_argument("--out", metavar="DIR", default=None if q.prog.endswith("down") else "workshop",
-                       help="directory for the sheet, env files and state (default: ./workshop)")
-        q.add_argument("--region", help="AWS region (default: $AWS_REGION)")
-        q.add_argument("--endpoint-url", metavar="URL",
-                       help="another Cognito endpoint, e.g. a local one (http://127.0.0.1:PORT)")
-
-    up = actions.add_parser("up", help="create the pool, client and participants")
-    up.add_argument("--participants", "-n", type=int, required=True, metavar="N",
-                    help=f"number of participant users (1-{MAX_PARTICIPANTS})")
-    up.add_argument("--prefix", default="cognito-lab",
-                    help="names: pool <prefix>-<hex>, users <prefix>-01... (default cognito-lab)")
-    common(up)
-    up.set_defaults(func=_cmd_up)
-
-    down = actions.add_parser("down", help="delete what 'up' created (idempotent)")
-    down.add_argument("--workshop-id", metavar="ID",
-                      help="find the pool by its tag (when the state file is lost)")
-    common(down)
-    down.set_defaults(func=_cmd_down)
