@@ -3,7 +3,8 @@
 Taught in ``notebooks/07-troubleshooting.ipynb``; the rows come from the
 error table of ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), and the
 texts are matched against ``cognito_helpers.aws_errors.CATALOGUE``, so the
-recogniser and the local Cognito can never drift apart.
+recogniser and the local Cognito can never drift apart. What each one means
+(title, fix, facts to confirm) is the table in :mod:`.causes`.
 
 The pasted text may be a boto3 ``ClientError`` ("An error occurred
 (NotAuthorizedException) when calling the InitiateAuth operation: ..."), a Go
@@ -15,219 +16,17 @@ request ids, in any letter case. Standard library only (no boto3).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..aws_errors import CATALOGUE
 from ..exceptions import InvalidInputError
 from ..redact import mask
+from .causes import CAUSES, Cause
 from .result import Diagnosis
 
 __all__ = ["CAUSES", "Cause", "explain"]
 
 _MAX_TEXT = 20_000  # longer pastes are searched in their first 20,000 characters
 
-
-@dataclass(frozen=True)
-class Cause:
-    """What one catalogue entry means: title, fix and the facts that would confirm it."""
-
-    key: str
-    title: str
-    fix: str
-    confirm: tuple[str, ...]
-
-
-_CHECK = "python -m cognito_helpers check-client --user-pool-id POOL_ID --client-id {cid}"
-_FP = "python -m cognito_helpers fingerprint --username USERNAME --client-id {cid} --sent HASH"
-
-_SECRET_MISSING = Cause(
-    "secret_missing",
-    "App client {cid} has a client secret, and this call carried no SECRET_HASH.",
-    "Compute SECRET_HASH = base64(HMAC-SHA256(client_secret, username + client_id)) and send "
-    "it on every call of the sign-up and sign-in family: AuthParameters.SECRET_HASH for "
-    "InitiateAuth / AdminInitiateAuth, ChallengeResponses.SECRET_HASH for "
-    "RespondToAuthChallenge, SecretHash for SignUp, ConfirmSignUp, ResendConfirmationCode, "
-    "ForgotPassword and ConfirmForgotPassword. If your library cannot send one (Amplify JS, "
-    "amazon-cognito-identity-js), give that app an app client without a secret.",
-    (
-        f"`{_CHECK}` reports that the client has a secret.",
-        "The failing request has no SECRET_HASH / SecretHash (see it with "
-        "`python -m cognito_helpers proxy`).",
-        "Which call failed: libraries often leave the hash out of ConfirmSignUp, "
-        "ResendConfirmationCode or a challenge response only.",
-    ),
-)
-_HASH_MISMATCH = Cause(
-    "hash_mismatch",
-    "The SECRET_HASH sent does not match the one Cognito computed for client {cid}.",
-    "Find the mistake with `" + _FP + "` (the hash your app sent; the secret comes from "
-    "$COGNITO_CLIENT_SECRET or --secret-file). Usual causes: hashing an alias where the "
-    "internal username is due (REFRESH_TOKEN_AUTH needs the internal username, the `sub` "
-    "UUID in email-as-username pools; challenge responses need USERNAME from "
-    "ChallengeParameters), a hex digest instead of base64, client_id + username in the wrong "
-    "order, a newline or spaces in the secret, an old secret after rotation.",
-    (
-        "`fingerprint` names the mistake that produced the hash your app sent.",
-        "Which operation failed: InitiateAuth with REFRESH_TOKEN_AUTH and "
-        "RespondToAuthChallenge need the internal username, not the alias typed at sign-in.",
-        f"`{_CHECK}` shows the client's active secrets (two during rotation).",
-    ),
-)
-_CAUSES = [
-    _SECRET_MISSING,
-    Cause(
-        "secret_missing_legacy", _SECRET_MISSING.title, _SECRET_MISSING.fix, _SECRET_MISSING.confirm
-    ),
-    _HASH_MISMATCH,
-    Cause("hash_mismatch_alt", _HASH_MISMATCH.title, _HASH_MISMATCH.fix, _HASH_MISMATCH.confirm),
-    Cause(
-        "hash_not_configured",
-        "A SECRET_HASH was sent, but app client {cid} has no client secret.",
-        "Send no SECRET_HASH / SecretHash to this client, or point the app at the client whose "
-        "secret it hashes with (the client id in the app's settings may be the wrong one).",
-        (
-            f"`{_CHECK}` reports that the client has no secret.",
-            "The app's configured client id is the one in the error.",
-        ),
-    ),
-    Cause(
-        "wrong_password",
-        "Cognito refused the username and password (not a secret-hash error).",
-        "Check the password and the username the app sends. With PreventUserExistenceErrors "
-        "on, an unknown user gets this same message. Reset the password with ForgotPassword "
-        "(or AdminSetUserPassword) if it is lost.",
-        (
-            "AdminGetUser shows whether the user exists and its status.",
-            f"`{_CHECK}` shows whether PreventUserExistenceErrors is on.",
-        ),
-    ),
-    Cause(
-        "attempts_exceeded",
-        "Too many failed sign-ins for this user: Cognito blocks further attempts for a while.",
-        "Wait before trying again, and fix what made the earlier attempts fail (usually the "
-        "password, or a retry loop in the app) instead of retrying.",
-        ("The app's logs show repeated failed sign-ins for this user just before.",),
-    ),
-    Cause(
-        "flow_not_enabled",
-        "App client does not allow the {flow} flow.",
-        "Add ALLOW_{flow} to the app client's ExplicitAuthFlows (UpdateUserPoolClient resets "
-        "every setting you leave out, so send the full client configuration), or switch the "
-        "app to a flow the client allows.",
-        (f"`{_CHECK}` lists the enabled flows.",),
-    ),
-    Cause(
-        "admin_flow_not_enabled",
-        "App client does not allow the flow that AdminInitiateAuth asked for.",
-        "For ADMIN_USER_PASSWORD_AUTH add ALLOW_ADMIN_USER_PASSWORD_AUTH to the client's "
-        "ExplicitAuthFlows (UpdateUserPoolClient resets every setting you leave out, so send "
-        "the full client configuration), or use a flow the client allows.",
-        (f"`{_CHECK}` lists the enabled flows.",),
-    ),
-    Cause(
-        "user_not_confirmed",
-        "The user exists but has not confirmed the sign-up (status UNCONFIRMED).",
-        "Confirm it: ConfirmSignUp with the code that was sent (with SecretHash on a client "
-        "with a secret), ResendConfirmationCode for a new code, or AdminConfirmSignUp as an "
-        "administrator.",
-        ("AdminGetUser shows UserStatus UNCONFIRMED.",),
-    ),
-    Cause(
-        "user_not_found",
-        "No user with this username exists in the pool (not a secret-hash error).",
-        "Check the username and that the client id belongs to the pool you expect. In pools "
-        "where users sign in by email, send the email (or the internal username).",
-        (
-            "ListUsers with a filter on the username or email finds no one.",
-            "The client id belongs to the pool you looked in (DescribeUserPoolClient).",
-        ),
-    ),
-    Cause(
-        "client_not_found",
-        "App client {cid} does not exist in the pool and region that was called.",
-        "Copy the app client id again (real ids are 26 characters of a-z and 0-9), and call "
-        "the pool's region: it is the prefix of the user pool id (eu-west-1_AbCdEf123 lives "
-        "in eu-west-1); a right id sent to another region's endpoint gets this same error.",
-        (
-            "The SDK's region equals the prefix of the user pool id.",
-            f"`{_CHECK} --region REGION` finds the client.",
-        ),
-    ),
-    Cause(
-        "pool_not_found",
-        "User pool {pool} does not exist in the region and account that was called.",
-        "Call the pool's region (the prefix of its id) with credentials of the account that "
-        "owns it, and check the pool id for typos.",
-        (
-            "The SDK's region equals the prefix of the user pool id.",
-            "ListUserPools in that region and account shows the pool.",
-        ),
-    ),
-    Cause(
-        "refresh_invalid",
-        "Cognito did not accept the refresh token.",
-        "The token is expired, truncated, or was issued to another app client or pool: send "
-        "the refresh token exactly as issued, to the client that issued it, or sign in again.",
-        (
-            "The refresh token was issued for this client id (the same client as the sign-in).",
-            "The client's refresh-token validity has not passed since the sign-in.",
-        ),
-    ),
-    Cause(
-        "refresh_revoked",
-        "The refresh token was revoked (RevokeToken, GlobalSignOut or AdminUserGlobalSignOut).",
-        "Sign in again to get a new refresh token.",
-        ("The app or an administrator signed the user out since the token was issued.",),
-    ),
-    Cause(
-        "throttled",
-        "Cognito throttled the calls (too many requests).",
-        "Back off and retry with exponential backoff; look for a retry loop in the app; ask "
-        "for a quota increase if the rate is legitimate.",
-        ("The app sends many calls for this user or client in a short time.",),
-    ),
-    Cause(
-        "limit_exceeded",
-        "Cognito refused the call: a rate or attempt limit was exceeded.",
-        "Wait before trying again (codes and password resets have per-user limits), and look "
-        "for a retry loop in the app.",
-        ("The app sends many calls for this user in a short time.",),
-    ),
-    Cause(
-        "code_mismatch",
-        "The confirmation or verification code is wrong.",
-        "Use the newest code sent to this user, copied exactly; request a new one with "
-        "ResendConfirmationCode (sign-up) or ForgotPassword (password reset).",
-        ("The code was the last one sent to this user.",),
-    ),
-    Cause(
-        "code_expired",
-        "The confirmation or verification code has expired.",
-        "Request a new code (ResendConfirmationCode or ForgotPassword) and use it promptly.",
-        ("The code is older than the newest one sent to this user.",),
-    ),
-]
-
-# Not in the AWS catalogue: how moto (the emulator this project's local Cognito
-# builds on) reports a failed hash check, and AWS's generic validation error.
-_MOTO_HASH = Cause(
-    "moto_hash_message",
-    "A NotAuthorizedException whose message is a hash: that is the moto emulator's way of "
-    "saying the SECRET_HASH did not verify (real AWS says 'Unable to verify secret hash').",
-    "Fingerprint the hash your app sent with `python -m cognito_helpers fingerprint`, and "
-    "test against this project's local Cognito, which answers like AWS.",
-    ("The endpoint the app called is moto (moto_server or a moto-based container).",),
-)
-_HASH_FORMAT = Cause(
-    "secret_hash_format",
-    "The SECRET_HASH value is not made of the characters Cognito accepts ([\\w+=/]+).",
-    "Send standard base64 with padding (44 characters, '+' and '/'), not URL-safe base64 "
-    "('-' and '_') and without spaces or newlines; `python -m cognito_helpers fingerprint` "
-    "tells which encoding the app used.",
-    ("The value the app sends contains '-', whitespace or other characters outside [\\w+=/].",),
-)
-
-CAUSES: dict[str, Cause] = {c.key: c for c in [*_CAUSES, _MOTO_HASH, _HASH_FORMAT]}
 assert set(CATALOGUE) <= set(CAUSES), "every catalogue entry needs a cause"
 
 # -- recognising the message ------------------------------------------------------------
