@@ -117,11 +117,11 @@ _LANGS = [
         key="go",
         name="Go",
         sdk="AWS SDK for Go v2",
-        files=("main.go",),
+        files=("main.go", "go.mod"),
         run_hash="go run . hash",
         run_signin="go run . signin",
         ci=CI_SIGNIN,
-        ci_toolchain="Debian golang-go 1.19 + golang-github-aws-aws-sdk-go-v2-dev, GOPATH mode",
+        ci_toolchain="Go 1.26, a module: the SDK pinned by go.mod and go.sum (Go module proxy)",
         why_not_signin="",
         mistake="hex",
         mistake_code="hex.EncodeToString(mac.Sum(nil))",
@@ -130,6 +130,24 @@ _LANGS = [
         literal=_json_literal,
         comment="//",
         _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
+    ),
+    Language(
+        key="go-v1",
+        name="Go, the seed article's program (SDK v1)",
+        sdk="AWS SDK for Go v1 (end of support 31 July 2025; use v2, snippets/go)",
+        files=("main.go", "go.mod"),
+        run_hash="go run . hash",
+        run_signin="go run . signin",
+        ci=CI_SIGNIN,
+        ci_toolchain="Go 1.26, a module: aws-sdk-go v1.55.8 pinned by go.mod and go.sum",
+        why_not_signin="",
+        mistake="raw",
+        mistake_code='"SECRET_HASH": aws.String(clientSecret)',
+        mistake_note="the article's first try: the app client secret itself, not its HMAC",
+        env_call=r"mustEnv\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: s,
     ),
     Language(
         key="node",
@@ -348,6 +366,10 @@ def _substitute(language: Language, name: str, text: str, values: dict[str, str]
     )
 
 
+# project files (dependencies, build settings): rendered as they are, without a header
+_MANIFESTS = (".json", ".csproj", ".mod", ".xml", ".toml")
+
+
 def render_files(
     lang: str, *, client_id: str, username: str, secret_env: str = DEFAULT_SECRET_ENV
 ) -> dict[str, str]:
@@ -370,7 +392,7 @@ def render_files(
     values = {"COGNITO_CLIENT_ID": client_id, "COGNITO_USERNAME": username}
     out = {}
     for name, text in read(lang).items():
-        if name.endswith((".json", ".csproj")):
+        if name.endswith(_MANIFESTS):
             out[name] = text
             continue
         text = _substitute(language, name, text, values, secret_env)
@@ -388,7 +410,8 @@ def render(
         return next(iter(files.values()))
     parts = []
     for name, text in files.items():
-        marker = "<!--" if name.endswith(".csproj") else language.comment
+        marker = ("<!--" if name.endswith((".csproj", ".xml"))
+                  else "#" if name.endswith(".toml") else language.comment)
         end = " -->" if marker == "<!--" else ""
         parts.append(f"{marker} ===== {name} ====={end}\n{text}")
     return "\n".join(parts)

@@ -44,8 +44,13 @@ REQUIRED = {
     for name in os.environ.get("COGNITO_LAB_REQUIRE_LANGS", "").split(",")
     if name.strip()
 }
-GOPATH = Path("/usr/share/gocode")  # Debian's Go packages (golang-*-dev) live here
-GO_SDK = GOPATH / "src/github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+# Build caches a fresh machine refills (bash .ci/install-toolchains fetches the
+# dependencies; the tests build offline from them): never inside the repository.
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cognito-secret-hash-lab"
+# Lock files the rendered copy of a snippet needs beside it to build offline (as in the repository).
+LOCK_FILES = {"go": ("go.sum",), "go-v1": ("go.sum",)}
+# Toolchain settings passed through from the caller's environment when set.
+PASS_THROUGH = ("GOPATH", "GOMODCACHE", "GOCACHE")
 
 # (username, client id, client secret): the public known-answer vectors of
 # shared/COGNITO_FACTS.md with their published hashes, then non-ASCII usernames.
@@ -77,10 +82,12 @@ def _base_env(tmp: Path) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp / "no-aws-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
         "NO_PROXY": "127.0.0.1,localhost",
-        "GO111MODULE": "off",
-        "GOPATH": str(GOPATH),
-        "GOFLAGS": "",
+        # Go: module mode on the versions go.sum pins, from the module cache only (no network)
+        "GOFLAGS": "-mod=readonly -buildvcs=false",
+        "GOPROXY": "off",
+        "GOTOOLCHAIN": "local",
     }
+    env.update({k: os.environ[k] for k in PASS_THROUGH if os.environ.get(k)})
     return env
 
 
@@ -115,16 +122,24 @@ def _compile(cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
         pytest.fail(f"{' '.join(cmd)} failed in {cwd}:\n{done.stdout}\n{done.stderr}")
 
 
+def _go_modules_missing(src: Path, env: dict[str, str]) -> str:
+    """Why the modules go.sum pins cannot be had offline ("" when they are in the module cache)."""
+    done = subprocess.run(["go", "mod", "download"], cwd=src, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    if done.returncode == 0:
+        return ""
+    return ("its modules are not in Go's module cache (bash .ci/install-toolchains runs "
+            f"go mod download): {done.stderr.strip()[-200:]}")
+
+
 def _build(lang: str, src: Path, out: Path) -> Toolchain:
     """Compile (where needed) the snippet in ``src`` into ``out``; say what cannot run."""
     env = _base_env(out)
     hash_cmd = signin_cmd = None
     hash_missing = signin_missing = ""
     why_not = LANGUAGES[lang].why_not_signin
-    if lang == "go":
-        hash_missing = _missing("go") or (
-            "" if GO_SDK.is_dir() else "Debian's golang-github-aws-aws-sdk-go-v2-dev is not installed"
-        )
+    if lang in ("go", "go-v1"):
+        hash_missing = _missing("go") or _go_modules_missing(src, env)
         if not hash_missing:
             _compile(["go", "build", "-o", str(out / "snippet"), "."], src, env)
             hash_cmd = [str(out / "snippet"), "hash"]
@@ -220,7 +235,10 @@ def toolchain(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Toolc
 
 def _write_rendered(lang: str, files: dict[str, str], where: Path) -> Path:
     for name, text in files.items():
+        (where / name).parent.mkdir(parents=True, exist_ok=True)
         (where / name).write_text(text, encoding="utf-8")
+    for name in LOCK_FILES.get(lang, ()):
+        shutil.copyfile(SNIPPETS_DIR / lang / name, where / name)
     if lang == "node" and (SNIPPETS_DIR / "node/node_modules").is_dir():
         (where / "node_modules").symlink_to(SNIPPETS_DIR / "node/node_modules")
     return where
@@ -403,6 +421,24 @@ def test_readme_snippet_command_runs() -> None:
                               check=False)
         assert done.returncode == 0, done.stderr
         assert "Rendered by `python -m cognito_helpers snippet" in done.stdout
+
+
+def test_readme_run_commands(toolchain, demo) -> None:
+    """The README's `cd snippets/<lang> && ...` lines, run as written against the local Cognito."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    lines = [ln.strip() for ln in readme.splitlines() if ln.startswith("    cd snippets/")]
+    assert lines, "README lost its commands that run a snippet"
+    for line in lines:
+        lang = line.split()[1].removeprefix("snippets/")
+        tc = toolchain(lang)
+        _signin_tool(tc)  # skip/fail like the snippet itself
+        done = subprocess.run(["bash", "-c", line], cwd=REPO, env={**tc.env, **snippet_env(demo)},
+                              capture_output=True, text=True, timeout=300, check=False)
+        expected = {
+            "hash": secret_hash(demo.username, demo.client_id, demo.client_secret) + "\n",
+            "signin": "signed in: got tokens\n",
+        }[line.split()[-1]]
+        assert (done.returncode, done.stdout) == (0, expected), f"{line}\n{done.stderr}"
 
 
 def test_snippet_env_carries_only_what_the_snippets_read(demo) -> None:

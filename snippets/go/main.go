@@ -6,8 +6,7 @@
 // COGNITO_USERNAME, COGNITO_PASSWORD, AWS_REGION and, for a local Cognito,
 // COGNITO_ENDPOINT_URL.
 //
-//	go mod init signin && go mod tidy   # once, to fetch the SDK
-//	go run . hash     # print the SECRET_HASH only
+//	go run . hash     # print the SECRET_HASH only (go.mod pins the SDK; go.sum its checksums)
 //	go run . signin   # call InitiateAuth; prints the outcome, never a token
 //
 // SNIPPET_MISTAKE=hex shows the classic bug: hex.EncodeToString instead of base64.
@@ -57,8 +56,7 @@ func signIn(ctx context.Context, clientID, clientSecret, username string) error 
 	}
 	client := cip.NewFromConfig(cfg, func(o *cip.Options) {
 		if url := os.Getenv("COGNITO_ENDPOINT_URL"); url != "" {
-			// newer SDK releases also offer: o.BaseEndpoint = aws.String(url)
-			o.EndpointResolver = cip.EndpointResolverFromURL(url)
+			o.BaseEndpoint = aws.String(url) // unset: the real regional endpoint
 		}
 	})
 	out, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
