@@ -26,7 +26,7 @@ class BareMoto:
         from moto.moto_server.werkzeug_app import create_backend_app
         from werkzeug.serving import make_server
 
-        from cognito_helpers.local import _QuietHandler
+        from cognito_helpers.local.server import _QuietHandler
 
         self.server = make_server(
             "127.0.0.1", 0, create_backend_app("cognito-idp"), threaded=True,

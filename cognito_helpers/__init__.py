@@ -32,13 +32,13 @@ if TYPE_CHECKING:  # `import typing` would cost the CLI's `hash` ~2 ms of its st
 
 # name -> module that defines it, imported on first attribute access
 _LAZY = {
-    "LocalCognito": "local",
-    "DemoPool": "local",
+    "LocalCognito": "local.server",
+    "DemoPool": "local.server",
     "Target": "target",
     "get_target": "target",
     "local_cognito": "target",
     "reset_local_target": "target",
-    "HashCheck": "fidelity",
+    "HashCheck": "local.client_secrets",
     "hash_site": "operations",
     # diagnosis engine (issue 4): explain/fingerprint are stdlib-only
     "Diagnosis": "diagnosis",
@@ -55,23 +55,23 @@ _LAZY = {
     "verify_token": "tokens",
     "with_edited_claims": "tokens",
     # notebooks: calculator (03), its widget, exercise checks (every notebook)
-    "MISTAKES": "calculator",
-    "hash_variants": "calculator",
-    "hash_calculator": "widgets",
-    "check_exercise": "exercises",
-    "troubleshoot": "troubleshooting",
-    "troubleshooter": "widgets",
-    "aws_error": "aws_errors",
+    "MISTAKES": "lessons.calculator",
+    "hash_variants": "lessons.calculator",
+    "hash_calculator": "lessons.widgets",
+    "check_exercise": "lessons.exercises",
+    "troubleshoot": "lessons.troubleshooting",
+    "troubleshooter": "lessons.widgets",
+    "aws_error": "local.answers",
     # one line with what to do for any boto3 error (throttling, timeouts...)
-    "describe_client_error": "errors",
+    "describe_client_error": "error_advice",
     # other languages (notebook 08): snippets/ described, rendered, run
-    "SNIPPET_LANGUAGES": "snippets",
-    "read_snippet": "snippets",
-    "render_snippet": "snippets",
-    "run_snippet": "snippets",
-    "snippet_env": "snippets",
-    "snippet_hash_lines": "snippets",
-    "snippet_mistake_hash": "snippets",
+    "SNIPPET_LANGUAGES": "lessons.snippets",
+    "read_snippet": "lessons.snippets",
+    "render_snippet": "lessons.snippets",
+    "run_snippet": "lessons.snippets",
+    "snippet_env": "lessons.snippets",
+    "snippet_hash_lines": "lessons.snippets",
+    "snippet_mistake_hash": "lessons.snippets",
     # workshops: a participant's env file from `workshop up` (README, "Run a workshop")
     "load_env_file": "workshop",
 }

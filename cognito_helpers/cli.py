@@ -18,6 +18,14 @@ import argparse
 import os
 import sys
 
+from .cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    SECRET_ENV,
+    read_secret,
+)
 from .exceptions import CognitoHelpersError, InvalidInputError
 
 # Annotations only: importing typing / collections.abc (and json, below) would cost
@@ -25,17 +33,8 @@ from .exceptions import CognitoHelpersError, InvalidInputError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import TextIO
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_OK", "EXIT_UNREACHABLE", "main", "read_secret"]
-
-EXIT_OK = 0
-EXIT_FOUND = 1
-EXIT_BAD_INPUT = 2
-EXIT_UNREACHABLE = 3
-
-SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with EXIT_BAD_INPUT and a one-line hint."""
@@ -55,56 +54,6 @@ class _Parser(argparse.ArgumentParser):
             except (AttributeError, ValueError, OSError):
                 width = 80
         return self.formatter_class(prog=self.prog, width=max(width - 2, 11))
-
-
-def read_secret(
-    secret_file: str | None,
-    *,
-    env: dict[str, str] | None = None,
-    stdin: TextIO | None = None,
-    stderr: TextIO | None = None,
-) -> str:
-    """The client secret from ``--secret-file``, ``$COGNITO_CLIENT_SECRET`` or a hidden prompt.
-
-    A secret file's single final newline (what ``echo s > file`` writes) is
-    removed and said so on stderr; any other whitespace is left for the hash
-    to refuse, so the mistake is never hidden.
-    """
-    env = os.environ if env is None else env
-    stdin = sys.stdin if stdin is None else stdin
-    stderr = sys.stderr if stderr is None else stderr
-    if secret_file is not None:
-        try:
-            with open(secret_file, encoding="utf-8") as fh:
-                text = fh.read()
-        except FileNotFoundError:
-            raise InvalidInputError("--secret-file", f"no such file: {secret_file}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(
-                "--secret-file", f"cannot read {secret_file}: {exc.__class__.__name__}"
-            ) from None
-        for ending in ("\r\n", "\n"):
-            if text.endswith(ending) and not text[: -len(ending)].endswith(("\n", "\r")):
-                text = text[: -len(ending)]
-                print(
-                    f"note: removed the final line ending of {secret_file} "
-                    "(a text file's usual last newline).",
-                    file=stderr,
-                )
-                break
-        return text
-    if env.get(SECRET_ENV):
-        return env[SECRET_ENV]
-    if stdin is not None and stdin.isatty():
-        import getpass
-
-        return getpass.getpass("Client secret (not echoed): ")
-    raise InvalidInputError(
-        "client_secret",
-        f"not given. Set {SECRET_ENV}, pass --secret-file FILE, or run in a terminal "
-        "to be prompted (it is never taken on the command line, to keep it out of "
-        "shell history).",
-    )
 
 
 # -- hash ---------------------------------------------------------------------
@@ -156,7 +105,7 @@ def _add_hash(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_local(args: argparse.Namespace) -> int:
-    from .local import serve_forever
+    from .local.server import serve_forever
 
     return serve_forever(
         host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region
@@ -191,7 +140,7 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_snippet(args: argparse.Namespace) -> int:
-    from .snippets import LANGUAGES, render
+    from .lessons.snippets import LANGUAGES, render
 
     if args.list:
         for lang in LANGUAGES.values():
@@ -207,7 +156,7 @@ def _cmd_snippet(args: argparse.Namespace) -> int:
 
 
 def _add_snippet(sub: argparse._SubParsersAction) -> None:
-    from .snippets import LANGUAGES
+    from .lessons.snippets import LANGUAGES
 
     p = sub.add_parser(
         "snippet",
@@ -238,7 +187,7 @@ def _add_workshop(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_app(sub: argparse._SubParsersAction) -> None:
-    from .apps import add_subcommand
+    from .lessons.apps import add_subcommand
 
     add_subcommand(sub)
 

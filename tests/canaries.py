@@ -75,7 +75,8 @@ def install(monkeypatch: object = None) -> None:
     ``monkeypatch`` (undone after the test) in-process, plainly in a CLI
     subprocess or a notebook kernel the canary test starts.
     """
-    from cognito_helpers import fidelity, local, workshop
+    from cognito_helpers import workshop
+    from cognito_helpers.local import client_secrets, server
 
     secrets_n = itertools.count()
     passwords_n = itertools.count()
@@ -89,8 +90,8 @@ def install(monkeypatch: object = None) -> None:
         return ISSUED[-1]
 
     setattr_ = getattr(monkeypatch, "setattr", setattr)
-    setattr_(fidelity, "generate_client_secret", secret)
-    setattr_(local, "_demo_password", password)
+    setattr_(client_secrets, "generate_client_secret", secret)
+    setattr_(server, "_demo_password", password)
     setattr_(workshop.provision, "generate_password", password)  # read by workshop_up
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cognito_helpers.local import DemoPool, LocalCognito
+from cognito_helpers.local.server import DemoPool, LocalCognito
 
 
 @pytest.fixture(scope="session")

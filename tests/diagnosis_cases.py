@@ -14,7 +14,7 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
-from cognito_helpers.aws_errors import CATALOGUE
+from cognito_helpers.local.answers import CATALOGUE
 
 # Shapes like real Cognito values (26-char client id, 51-char secret); all fake.
 CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"

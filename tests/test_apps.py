@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cognito_helpers import widgets
-from cognito_helpers.apps import APPS_DIR, available_apps, voila_command
 from cognito_helpers.cli import main
 from cognito_helpers.exceptions import InvalidInputError
+from cognito_helpers.lessons import widgets
+from cognito_helpers.lessons.apps import APPS_DIR, available_apps, voila_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +44,7 @@ def _get(port: int, path: str) -> tuple[int, str] | None:
 @pytest.mark.parametrize("name", available_apps())
 def test_app_notebooks_only_call_the_widget_functions(name: str):
     """An app page shows widgets, not a lesson: its code is imports from
-    cognito_helpers.widgets and calls of what it imported, with no stored outputs."""
+    cognito_helpers.lessons.widgets and calls of what it imported, with no stored outputs."""
     nb = nbformat.read(APPS_DIR / f"{name}.ipynb", as_version=4)
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     imported: set[str] = set()
@@ -53,7 +53,7 @@ def test_app_notebooks_only_call_the_widget_functions(name: str):
         assert cell.outputs == [] and cell.execution_count is None
         for node in ast.parse(cell.source).body:
             if isinstance(node, ast.ImportFrom):
-                assert node.module == "cognito_helpers.widgets"
+                assert node.module == "cognito_helpers.lessons.widgets"
                 for alias in node.names:
                     assert hasattr(widgets, alias.name), alias.name
                     imported.add(alias.asname or alias.name)
@@ -104,7 +104,7 @@ def test_cli_app_serves_the_calculator_page_without_its_code(tmp_path: Path):
         status, page = answer
         assert status == 200
         assert "SECRET_HASH calculator" in page  # the markdown is rendered...
-        assert "from cognito_helpers.widgets import" not in page  # ...the code is not
+        assert "from cognito_helpers.lessons.widgets import" not in page  # ...the code is not
         assert "application/vnd.jupyter.widget-view+json" in page  # the widget's output is
     finally:
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does

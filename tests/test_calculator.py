@@ -1,4 +1,4 @@
-"""cognito_helpers.calculator: the correct hash and the common mistakes, secret never shown."""
+"""cognito_helpers.lessons.calculator: the correct hash and the common mistakes, secret never shown."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cognito_helpers as ch
-from cognito_helpers.calculator import hash_variants
+from cognito_helpers.lessons.calculator import hash_variants
 
 U, C, S = "username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
 RIGHT = "oUkNFqfm7UjLds8vXFWarT1l3gqORGoztf+EyFmoX2Q="

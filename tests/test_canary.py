@@ -526,7 +526,7 @@ def test_exceptions_and_results_never_hold_the_secret(secret):
     _raises_clean(ch.fingerprint, "alice", vector_cid, CANARY_SECRET, secret)  # raw secret sent
     _raises_clean(ch.fingerprint, "alice", vector_cid, CANARY_SECRET, "x",
                   previous_secrets=[secret])
-    from cognito_helpers.troubleshooting import troubleshoot
+    from cognito_helpers.lessons.troubleshooting import troubleshoot
 
     _raises_clean(troubleshoot, "Unable to verify secret hash for client x", username="alice",
                   client_id=vector_cid, client_secret=secret, sent="AAAA")
@@ -545,8 +545,8 @@ def test_token_helpers_never_show_the_token():
 
 
 def test_reprs_of_public_objects(canary_pool):
-    from cognito_helpers.fidelity import HashCheck, Message, SecretRecord
-    from cognito_helpers.widgets import hash_calculator
+    from cognito_helpers.lessons.widgets import hash_calculator
+    from cognito_helpers.local import HashCheck, Message, SecretRecord
 
     demo = canary_pool.demo
     objects = [
@@ -569,7 +569,7 @@ def test_reprs_of_public_objects(canary_pool):
 
 def test_widget_state_never_holds_the_secret():
     """What a notebook saves for a widget (its model state) must not hold the secret."""
-    from cognito_helpers.widgets import hash_calculator, troubleshooter
+    from cognito_helpers.lessons.widgets import hash_calculator, troubleshooter
 
     calc = hash_calculator("alice", "EPswPGbpdBLZnh9XW134hK7qYe", CANARY_SECRET)
     form = troubleshooter(

@@ -25,7 +25,7 @@ from diagnosis_cases import (
     right,
 )
 
-from cognito_helpers.aws_errors import CATALOGUE
+from cognito_helpers.local.answers import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 

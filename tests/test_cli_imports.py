@@ -95,6 +95,7 @@ def test_hash_imports_nothing_heavy(tmp_path, env):
     ours = sorted(m for m in modules if m.startswith("cognito_helpers."))
     assert ours == [
         "cognito_helpers.cli",
+        "cognito_helpers.cli_common",
         "cognito_helpers.exceptions",
         "cognito_helpers.hashing",
         "cognito_helpers.redact",

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 import cognito_helpers as ch
-from cognito_helpers.exercises import registered
-from cognito_helpers.exercises.nb03 import COLLEAGUE_SENT, VECTOR_1, VECTOR_2
+from cognito_helpers.lessons.exercises import registered
+from cognito_helpers.lessons.exercises.nb03 import COLLEAGUE_SENT, VECTOR_1, VECTOR_2
 from cognito_helpers.target import Target
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -209,7 +209,7 @@ def test_unknown_exercise_id_is_a_clear_error() -> None:
 
 
 def test_07_tickets_in_the_notebook_match_the_checker() -> None:
-    from cognito_helpers.exercises.nb07 import ANSWERS, NOTES, TICKETS
+    from cognito_helpers.lessons.exercises.nb07 import ANSWERS, NOTES, TICKETS
 
     nb = json.loads((NOTEBOOKS / "07-troubleshooting.ipynb").read_text(encoding="utf-8"))
     found: dict[str, Any] = {}

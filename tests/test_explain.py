@@ -9,8 +9,8 @@ from botocore.exceptions import ClientError
 from diagnosis_cases import CLIENT_ID, POOL_ID, REQUEST_ID, all_error_cases, message
 
 from cognito_helpers import InvalidInputError, explain, secret_hash
-from cognito_helpers.aws_errors import CATALOGUE
 from cognito_helpers.diagnosis.explain import CAUSES
+from cognito_helpers.local.answers import CATALOGUE
 
 CASES = all_error_cases()
 

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from nbclient import NotebookClient
 
 from cognito_helpers.exceptions import LocalCognitoError
-from cognito_helpers.local import LocalCognito
+from cognito_helpers.local.server import LocalCognito
 
 ROOT = Path(__file__).resolve().parents[1]
 SEATS = 3

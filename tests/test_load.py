@@ -6,7 +6,7 @@
 * A deliberately misbehaving endpoint on loopback (throttles N times, hangs
   past the read timeout, drops connections, refuses them): botocore's standard
   retry mode, as ``Target.client()`` configures it, retries what is safe to
-  retry, and :func:`cognito_helpers.errors.describe_client_error` reports the
+  retry, and :func:`cognito_helpers.error_advice.describe_client_error` reports the
   rest in one line with what to do.
 """
 
@@ -26,7 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import cognito_helpers as ch
-from cognito_helpers.errors import describe_client_error, is_throttling
+from cognito_helpers.error_advice import describe_client_error, is_throttling
 from cognito_helpers.target import Target
 
 THREADS = 8

@@ -31,8 +31,8 @@ from canaries import leaks
 from diagnosis_cases import PREVIOUS_SECRET, fingerprint_cases, message
 
 from cognito_helpers import LocalCognito, secret_hash
-from cognito_helpers.aws_errors import CATALOGUE
 from cognito_helpers.diagnosis.proxy import InspectingProxy, Verdict
+from cognito_helpers.local.answers import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "AWSCognitoIdentityProviderService."

@@ -22,8 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cognito_helpers.apps import available_apps
-from cognito_helpers.local import LocalCognito
+from cognito_helpers.lessons.apps import available_apps
+from cognito_helpers.local.server import LocalCognito
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Run a workshop"

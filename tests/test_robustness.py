@@ -216,7 +216,7 @@ def test_pool_region_any_text(value):
 @SETTINGS
 @given(st.one_of(st.sampled_from(["go", "node", "python", "shell"]), texts), texts, texts, texts)
 def test_snippet_render_any_text(lang, client_id, username, secret_env):
-    from cognito_helpers.snippets import render
+    from cognito_helpers.lessons.snippets import render
 
     _accepts_or_refuses(
         render,
@@ -266,7 +266,7 @@ def test_get_target_any_env(env):
 @SETTINGS
 @given(texts, texts, texts, texts, texts, st.one_of(texts, st.lists(texts, max_size=3)))
 def test_troubleshoot_any_text(error, username, client_id, secret, sent, others):
-    from cognito_helpers.troubleshooting import troubleshoot
+    from cognito_helpers.lessons.troubleshooting import troubleshoot
 
     result = _accepts_or_refuses(
         troubleshoot, error, username=username, client_id=client_id, client_secret=secret,

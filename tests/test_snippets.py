@@ -3,7 +3,7 @@
 Each language's toolchain is looked up (and its snippet compiled) once per
 session. A language whose toolchain is missing is skipped with the reason
 ("not verified"), unless ``COGNITO_LAB_REQUIRE_LANGS`` (comma-separated keys of
-``cognito_helpers.snippets.LANGUAGES``; CI sets it) names it: then the test
+``cognito_helpers.lessons.snippets.LANGUAGES``; CI sets it) names it: then the test
 fails. What CI must verify per language is ``Language.ci`` (the README's
 table); ``bash .ci/install-toolchains`` installs the toolchains.
 """
@@ -22,10 +22,9 @@ from pathlib import Path
 import pytest
 
 from cognito_helpers import secret_hash
-from cognito_helpers.aws_errors import aws_error
 from cognito_helpers.cli import main as cli_main
 from cognito_helpers.exceptions import ConfigurationError, InvalidInputError
-from cognito_helpers.snippets import (
+from cognito_helpers.lessons.snippets import (
     CI_SIGNIN,
     LANGUAGES,
     SNIPPETS_DIR,
@@ -37,6 +36,7 @@ from cognito_helpers.snippets import (
     run_snippet,
     snippet_env,
 )
+from cognito_helpers.local.answers import aws_error
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED = {

@@ -1,11 +1,11 @@
-"""cognito_helpers.troubleshooting: what the troubleshooting form shows, for any partial input."""
+"""cognito_helpers.lessons.troubleshooting: what the troubleshooting form shows, for any partial input."""
 
 from __future__ import annotations
 
 import pytest
 
 import cognito_helpers as ch
-from cognito_helpers.troubleshooting import troubleshoot
+from cognito_helpers.lessons.troubleshooting import troubleshoot
 
 U, C, S = "username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
 MISMATCH = (

@@ -7,7 +7,7 @@ person types), so no kernel or browser is needed.
 from __future__ import annotations
 
 import cognito_helpers as ch
-from cognito_helpers.widgets import HashCalculator
+from cognito_helpers.lessons.widgets import HashCalculator
 
 U, C, S = "username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
 RIGHT = "oUkNFqfm7UjLds8vXFWarT1l3gqORGoztf+EyFmoX2Q="

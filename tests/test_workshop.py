@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from cognito_helpers.exceptions import InvalidInputError, WorkshopError
 from cognito_helpers.hashing import secret_hash
-from cognito_helpers.local import LocalCognito
+from cognito_helpers.local.server import LocalCognito
 from cognito_helpers.target import get_target
 from cognito_helpers.workshop import (
     FLOWS,

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 from urllib.parse import urlparse
 
-from ..cli import EXIT_FOUND, EXIT_OK, EXIT_UNREACHABLE, SECRET_ENV, read_secret
+from ..cli_common import EXIT_FOUND, EXIT_OK, EXIT_UNREACHABLE, SECRET_ENV, read_secret
 from ..exceptions import ConfigurationError, InvalidInputError
 from .result import Diagnosis
 

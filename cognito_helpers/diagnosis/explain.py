@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from ..aws_errors import CATALOGUE
 from ..exceptions import InvalidInputError
+from ..local.answers import CATALOGUE
 from ..redact import mask
 from .causes import CAUSES, Cause
 from .result import Diagnosis

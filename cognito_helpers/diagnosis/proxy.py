@@ -425,7 +425,7 @@ def serve_proxy(
     import signal
     import sys
 
-    from ..local import _write_env_file
+    from ..local.server import _write_env_file
 
     if demo and upstream:
         raise InvalidInputError(

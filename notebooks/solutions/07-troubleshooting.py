@@ -8,7 +8,7 @@ tickets are the notebook's ``tickets`` (same data as ``exercises/nb07.py``).
 from __future__ import annotations
 
 import cognito_helpers as ch
-from cognito_helpers.exercises.nb07 import TICKETS
+from cognito_helpers.lessons.exercises.nb07 import TICKETS
 
 
 def _diagnose(ticket: int) -> str:

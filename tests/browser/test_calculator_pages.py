@@ -10,7 +10,7 @@ from pathlib import Path
 from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
 from cognito_helpers import mask, secret_hash
-from cognito_helpers.calculator import hash_variants
+from cognito_helpers.lessons.calculator import hash_variants
 
 LESSON = ROOT / "notebooks" / "03-compute-the-hash.ipynb"
 

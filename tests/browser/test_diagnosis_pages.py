@@ -8,9 +8,9 @@ import string
 from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
 from cognito_helpers import mask, secret_hash
-from cognito_helpers.aws_errors import aws_error
-from cognito_helpers.calculator import hash_variants
-from cognito_helpers.troubleshooting import troubleshoot
+from cognito_helpers.lessons.calculator import hash_variants
+from cognito_helpers.lessons.troubleshooting import troubleshoot
+from cognito_helpers.local.answers import aws_error
 
 LESSON = ROOT / "notebooks" / "07-troubleshooting.ipynb"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CATALOGUE", "AwsError", "aws_error"]
+__all__ = ["CATALOGUE", "AwsError", "AwsFault", "aws_error"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,20 @@ CATALOGUE: dict[str, AwsError] = {e.key: e for e in _ENTRIES}
 def aws_error(key: str) -> AwsError:
     """The catalogue entry for ``key`` (KeyError if there is none)."""
     return CATALOGUE[key]
+
+
+class AwsFault(Exception):
+    """An error answered to the caller exactly as AWS would (code, message)."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+    @classmethod
+    def of(cls, key: str, **values: str) -> AwsFault:
+        entry = aws_error(key)
+        return cls(entry.code, entry.message(**values), entry.status)
+
+

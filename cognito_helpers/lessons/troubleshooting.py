@@ -15,8 +15,8 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .diagnosis import Diagnosis, explain, fingerprint
-from .exceptions import InvalidInputError
+from ..diagnosis import Diagnosis, explain, fingerprint
+from ..exceptions import InvalidInputError
 
 __all__ = ["HASH_ERRORS", "Troubleshooting", "troubleshoot"]
 

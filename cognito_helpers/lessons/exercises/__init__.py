@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..exceptions import InvalidInputError
+from ...exceptions import InvalidInputError
 
 __all__ = ["CheckResult", "Exercise", "check_exercise", "exercise", "registered"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..hashing import secret_hash
+from ...hashing import secret_hash
 from . import exercise
 
 _UTC = dt.timezone.utc

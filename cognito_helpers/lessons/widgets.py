@@ -19,8 +19,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..exceptions import InvalidInputError
 from .calculator import hash_variants
-from .exceptions import InvalidInputError
 from .troubleshooting import troubleshoot
 
 __all__ = ["HashCalculator", "Troubleshooter", "hash_calculator", "troubleshooter"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from ..hashing import secret_hash
-from ..operations import hash_site
+from ...hashing import secret_hash
+from ...operations import hash_site
 from . import exercise
 
 

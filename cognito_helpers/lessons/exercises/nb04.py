@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..hashing import secret_hash
-from ..tokens import expected_issuer, fetch_jwks, jwks_url, verify_token, with_edited_claims
+from ...hashing import secret_hash
+from ...tokens import expected_issuer, fetch_jwks, jwks_url, verify_token, with_edited_claims
 from . import exercise
 
 # Exercise 1: what an email-as-username pool answers to USER_SRP_AUTH. The

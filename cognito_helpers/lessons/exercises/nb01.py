@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exceptions import ConfigurationError
-from ..redact import mask
-from ..target import get_target
+from ...exceptions import ConfigurationError
+from ...redact import mask
+from ...target import get_target
 from . import exercise
 
 POOL_1 = "ap-southeast-2_Ab12Cd34E"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..aws_errors import aws_error
+from ...local.answers import aws_error
 from . import exercise
 
 

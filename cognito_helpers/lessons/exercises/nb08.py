@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..hashing import secret_hash
+from ...hashing import secret_hash
+from ...tokens import peek_token
 from ..snippets import LANGUAGES, mistaken_hash
-from ..tokens import peek_token
 from . import exercise
 
 # The first public known-answer vector (shared/COGNITO_FACTS.md).

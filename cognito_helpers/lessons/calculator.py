@@ -18,9 +18,9 @@ import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .exceptions import InvalidInputError
-from .hashing import check_client_id, check_client_secret, check_username, hmac_sha256
-from .redact import mask
+from ..exceptions import InvalidInputError
+from ..hashing import check_client_id, check_client_secret, check_username, hmac_sha256
+from ..redact import mask
 
 __all__ = ["MISTAKES", "HashVariants", "Variant", "hash_variants"]
 

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .exceptions import InvalidInputError, LocalCognitoError
-from .fidelity import FidelityLayer, HashCheck, Message, SecretRecord
-from .redact import mask
+from ..exceptions import InvalidInputError, LocalCognitoError
+from ..redact import mask
+from .layer import FidelityLayer, HashCheck, Message, SecretRecord
 
 __all__ = ["DemoPool", "HashCheck", "LocalCognito", "Message", "SecretRecord", "serve_forever"]
 
@@ -289,7 +289,7 @@ class LocalCognito:
             aws_secret_access_key=DUMMY_SECRET_KEY,
             region_name=region or self.region,
         )
-        from .safelog import protect_sdk_logs
+        from ..safelog import protect_sdk_logs
 
         protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
         return session.client(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...hashing import secret_hash
 from ..calculator import MISTAKES, hash_variants
-from ..hashing import secret_hash
 from . import exercise
 
 # The second public known-answer vector (shared/COGNITO_FACTS.md).

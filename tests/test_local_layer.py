@@ -1,6 +1,6 @@
 """The local Cognito answers like AWS: each fidelity rule, through boto3 on loopback.
 
-Expected texts come from the shared catalogue (cognito_helpers.aws_errors),
+Expected texts come from the shared catalogue (cognito_helpers.local.answers),
 which mirrors shared/COGNITO_FACTS.md; a few are spelled out here on purpose
 so a change to the catalogue cannot silently change what we claim AWS says.
 """
@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from cognito_helpers import secret_hash
-from cognito_helpers.srp_verifier import N
+from cognito_helpers.local.srp import N
 
 ALL_FLOWS = [
     "ALLOW_USER_PASSWORD_AUTH",

@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .exceptions import ConfigurationError, InvalidInputError
+from ..exceptions import ConfigurationError, InvalidInputError
 
 __all__ = ["APPS_DIR", "available_apps", "voila_command"]
 
 #: ``apps/`` next to the package (the repository checkout, installed with ``pip install -e .``).
-APPS_DIR = Path(__file__).resolve().parents[1] / "apps"
+APPS_DIR = Path(__file__).resolve().parents[2] / "apps"
 DEFAULT_PORT = 8866
 
 

@@ -1,0 +1,52 @@
+"""The embedded local Cognito: moto's Cognito on loopback, made to answer like AWS.
+
+Laid out the way moto lays out a service, state apart from the wire:
+
+- :mod:`.server`: the lifecycle, ``LocalCognito`` (a server on a free loopback
+  port) and ``DemoPool`` (a ready pool); the CLI's ``local`` command.
+- :mod:`.layer`: the WSGI entry in front of moto, reading, validating and
+  dispatching each request (:mod:`.validation` holds the API model's checks).
+- :mod:`.state`: where moto's pools, clients and users are found.
+- :mod:`.clients`: app clients and their auth-flow settings.
+- :mod:`.client_secrets`: client secrets, their rotation, and the SECRET_HASH check.
+- :mod:`.signup`: the sign-up family and the outbox of codes.
+- :mod:`.signin`: InitiateAuth, challenges, SRP (:mod:`.srp`) and refresh.
+- :mod:`.answers`: the catalogue of AWS's exact answers (codes and texts).
+
+Taught in ``notebooks/01-setup-check.ipynb`` (starting it) and
+``02-reproduce-the-error.ipynb`` (what it answers). Names load on first use,
+so importing the catalogue (the diagnosis engine does) starts nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_LAZY = {
+    "LocalCognito": "server",
+    "DemoPool": "server",
+    "serve_forever": "server",
+    "FidelityLayer": "layer",
+    "HashCheck": "client_secrets",
+    "SecretRecord": "client_secrets",
+    "Message": "signup",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cognito_helpers.local' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,146 @@
+"""The sign-up family and its codes: SignUp, ConfirmSignUp, ResendConfirmationCode, ForgotPassword...
+
+Each carries a top-level ``SecretHash`` over the exact ``Username`` sent. The
+codes Cognito would e-mail land in the layer's outbox (:class:`Message`), where
+a lesson reads them. Taught in ``notebooks/05-account-lifecycle.ipynb``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets as _secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .answers import AwsFault
+
+__all__ = ["Message", "SignUpFamily"]
+
+@dataclass(frozen=True)
+class Message:
+    """A code Cognito would have e-mailed (sign-up confirmation, resend, password reset)."""
+
+    kind: str
+    username: str
+    destination: str
+    code: str
+    client_id: str
+    user_sub: str = ""
+    internal_username: str = ""
+    sent_at: float = field(default_factory=time.time)
+
+    def __repr__(self) -> str:
+        return (
+            f"Message(kind={self.kind!r}, username={self.username!r}, "
+            f"destination={self.destination!r}, code='******')"
+        )
+
+
+def _mask_destination(email: str) -> str:
+    """Cognito's CodeDeliveryDetails form: ``a***@e***``."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***" if domain else f"{email[:1]}***"
+
+
+
+class SignUpFamily:
+    """Mixed into :class:`~cognito_helpers.local.layer.FidelityLayer`: owns the outbox and pending codes."""
+
+    outbox: list[Message]
+    _pending_codes: dict[tuple[str, str, str], str]
+
+    def _record_code(
+        self, kind: str, pool: Any, client_id: str, sent_username: str, user: Any
+    ) -> dict[str, str]:
+        code = f"{_secrets.randbelow(10**6):06d}"
+        email = user.attribute_lookup.get("email", "") if user is not None else ""
+        destination = _mask_destination(email) if email else ""
+        internal = user.username if user is not None else sent_username
+        self._pending_codes[(pool.id, internal, kind)] = code
+        self.outbox.append(
+            Message(
+                kind,
+                sent_username,
+                email,
+                code,
+                client_id,
+                user.id if user is not None else "",
+                internal,
+            )
+        )
+        return {"Destination": destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+
+    def _check_code(self, kind: str, pool: Any, user: Any, code: Any) -> None:
+        expected = self._pending_codes.get((pool.id, user.username, kind))
+        if expected is None:
+            raise AwsFault.of("code_expired")
+        if not isinstance(code, str) or not hmac.compare_digest(code.encode(), expected.encode()):
+            raise AwsFault.of("code_mismatch")
+        del self._pending_codes[(pool.id, user.username, kind)]
+
+    def _signup_prelude(self, operation: str, params: dict[str, Any]) -> tuple[Any, Any]:
+        pool, client = self._find_client(params.get("ClientId"))
+        self._check_hash(operation, params, client.id, params.get("Username"))
+        params.pop("SecretHash", None)
+        return pool, client
+
+    def _sign_up(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
+        pool, client = self._signup_prelude("SignUp", params)
+        sent_username = params.get("Username")
+
+        def post(data: dict[str, Any]) -> dict[str, Any]:
+            user = next((u for u in pool.users.values() if u.id == data.get("UserSub")), None)
+            if user is not None and not data.get("UserConfirmed"):
+                details = self._record_code("SIGN_UP", pool, client.id, sent_username, user)
+                if user.attribute_lookup.get("email"):
+                    data["CodeDeliveryDetails"] = details
+            return data
+
+        return self._moto(environ, params, post)
+
+    def _user_or_fault(self, pool: Any, username: Any) -> Any:
+        user = self._user(pool, username)
+        if user is None:
+            # AWS's wording for the sign-up family's unknown user.
+            raise AwsFault("UserNotFoundException", "Username/client id combination not found.")
+        return user
+
+    def _confirm_sign_up(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
+        pool, _ = self._signup_prelude("ConfirmSignUp", params)
+        user = self._user_or_fault(pool, params.get("Username"))
+        if user.status == "CONFIRMED":
+            raise AwsFault(
+                "NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED"
+            )
+        self._check_code("SIGN_UP", pool, user, params.get("ConfirmationCode"))
+        return self._moto(environ, params)
+
+    def _resend_code(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
+        # moto has no ResendConfirmationCode: answered here entirely.
+        pool, client = self._signup_prelude("ResendConfirmationCode", params)
+        user = self._user_or_fault(pool, params.get("Username"))
+        if user.status == "CONFIRMED":
+            raise AwsFault("InvalidParameterException", "User is already confirmed.")
+        details = self._record_code("SIGN_UP", pool, client.id, params["Username"], user)
+        return self._json_response({"CodeDeliveryDetails": details})
+
+    def _forgot_password(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
+        pool, client = self._signup_prelude("ForgotPassword", params)
+        user = self._user_or_fault(pool, params.get("Username"))
+        sent = params["Username"]
+
+        def post(data: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "CodeDeliveryDetails": self._record_code(
+                    "FORGOT_PASSWORD", pool, client.id, sent, user
+                )
+            }
+
+        return self._moto(environ, params, post)
+
+    def _confirm_forgot_password(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
+        pool, _ = self._signup_prelude("ConfirmForgotPassword", params)
+        user = self._user_or_fault(pool, params.get("Username"))
+        self._check_code("FORGOT_PASSWORD", pool, user, params.get("ConfirmationCode"))
+        return self._moto(environ, params)
