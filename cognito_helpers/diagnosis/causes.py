@@ -1,7 +1,7 @@
 """What each Cognito error means: the table of causes that :func:`explain` answers with.
 
 One :class:`Cause` per entry of the local Cognito's catalogue of AWS answers
-(``cognito_helpers.aws_errors.CATALOGUE``, same keys), plus two texts AWS does
+(``cognito_helpers.local.answers.CATALOGUE``, same keys), plus two texts AWS does
 not send (moto's hash-in-the-message, the validation error on the hash's
 characters): a title, a fix and the facts that would confirm it. ``{cid}``,
 ``{pool}`` and ``{flow}`` are filled in from the pasted text. Data only: the

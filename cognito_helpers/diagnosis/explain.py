@@ -2,7 +2,7 @@
 
 Taught in ``notebooks/07-troubleshooting.ipynb``; the rows come from the
 error table of ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), and the
-texts are matched against ``cognito_helpers.aws_errors.CATALOGUE``, so the
+texts are matched against ``cognito_helpers.local.answers.CATALOGUE``, so the
 recogniser and the local Cognito can never drift apart. What each one means
 (title, fix, facts to confirm) is the table in :mod:`.causes`.
 

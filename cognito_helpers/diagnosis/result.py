@@ -56,7 +56,7 @@ class Diagnosis:
 
     ``kind`` says which function made it (``explain``, ``fingerprint``,
     ``check-client``, ``verify``); ``key`` is a stable identifier of the cause
-    (an ``aws_errors`` catalogue key for ``explain``, a mistake name for
+    (a ``local.answers`` catalogue key for ``explain``, a mistake name for
     ``fingerprint``) that scripts can rely on; ``alternatives`` lists the
     closest other causes as ``(key, title)`` pairs; ``facts`` holds what was
     read from the input (client id, operation, request id...), never a secret.
