@@ -184,3 +184,32 @@ def test_jwks_of_an_unknown_pool_is_not_found(local_cognito):
         "__type": "ResourceNotFoundException",
         "message": "User pool us-east-1_doesnotexist does not exist.",
     }
+
+
+def test_clients_from_many_threads_each_work_in_their_region():
+    # client() reuses one boto3 session per region (a session is not thread-safe):
+    # clients made at once from several threads must each be whole and signed for
+    # the region asked for.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def make(i: int) -> tuple[str, int]:
+        region = "eu-west-1" if i % 2 else local_cognito.region
+        cip = local_cognito.client(region=region)
+        pools = cip.list_user_pools(MaxResults=10)["UserPools"]
+        return cip.meta.region_name, len(pools)
+
+    with LocalCognito() as local_cognito, ThreadPoolExecutor(8) as pool:
+        local_cognito.demo()
+        results = list(pool.map(make, range(16)))
+    # signed calls see only their own region's pools: the demo pool is in the default one
+    assert (local_cognito.region, 1) in results
+    assert all(n == (1 if r == local_cognito.region else 0) for r, n in results), results
+    assert {r for r, _ in results} == {local_cognito.region, "eu-west-1"}
+
+
+def test_stop_then_client_is_a_clear_error():
+    lc = LocalCognito().start()
+    lc.client()
+    lc.stop()
+    with pytest.raises(LocalCognitoError, match="not running"):
+        lc.client()

@@ -43,6 +43,9 @@ DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a creden
 # AWS region names: us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2...
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 
+# How often the serving loop looks for stop(): stop() takes at most this long.
+_POLL_INTERVAL = 0.02
+
 _account_lock = threading.Lock()
 _used_accounts: set[str] = set()
 
@@ -181,6 +184,8 @@ class LocalCognito:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self._sessions: dict[str, Any] = {}  # region -> boto3 Session, for client()
+        self._sessions_lock = threading.Lock()
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -214,8 +219,12 @@ class LocalCognito:
             fd=sock.fileno(),
         )
         self._server.daemon_threads = True
+        # stop() waits for the serving loop to notice; werkzeug polls every 0.5 s by default.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"local-cognito-{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _POLL_INTERVAL},
+            name=f"local-cognito-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -281,24 +290,34 @@ class LocalCognito:
         retry cannot fix (NotAuthorizedException and the like).
         """
         self._require()
-        import boto3
         from botocore.config import Config
 
-        session = boto3.session.Session(
-            aws_access_key_id=DUMMY_KEY_ID,
-            aws_secret_access_key=DUMMY_SECRET_KEY,
-            region_name=region or self.region,
-        )
         from ..safelog import protect_sdk_logs
 
         protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
-        return session.client(
-            "cognito-idp",
-            endpoint_url=self.endpoint_url,
-            config=Config(
-                retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=30
-            ),
-        )
+        # A new client from one session per region: a new boto3 Session reloads the
+        # service model and endpoint data (~45 ms); a client from a warm one, ~5 ms.
+        # Sessions are not thread-safe, so clients are made under a lock.
+        with self._sessions_lock:
+            session = self._sessions.get(region or self.region)
+            if session is None:
+                import boto3
+
+                session = boto3.session.Session(
+                    aws_access_key_id=DUMMY_KEY_ID,
+                    aws_secret_access_key=DUMMY_SECRET_KEY,
+                    region_name=region or self.region,
+                )
+                self._sessions[region or self.region] = session
+            return session.client(
+                "cognito-idp",
+                endpoint_url=self.endpoint_url,
+                config=Config(
+                    retries={"mode": "standard", "max_attempts": 2},
+                    connect_timeout=5,
+                    read_timeout=30,
+                ),
+            )
 
     # -- codes ("e-mails") ---------------------------------------------------------
 
