@@ -66,6 +66,7 @@ _LAZY = {
     "describe_client_error": "error_advice",
     # other languages (notebook 08): snippets/ described, rendered, run
     "SNIPPET_LANGUAGES": "lessons.snippets",
+    "SNIPPET_MISTAKES": "lessons.snippets",
     "read_snippet": "lessons.snippets",
     "render_snippet": "lessons.snippets",
     "run_snippet": "lessons.snippets",
@@ -79,6 +80,7 @@ _LAZY = {
 __all__ = [
     "MISTAKES",
     "SNIPPET_LANGUAGES",
+    "SNIPPET_MISTAKES",
     "CognitoHelpersError",
     "ConfigurationError",
     "DemoPool",

@@ -27,7 +27,9 @@ from cognito_helpers.exceptions import ConfigurationError, InvalidInputError
 from cognito_helpers.lessons.snippets import (
     CI_SIGNIN,
     LANGUAGES,
+    MISTAKE_NAMES,
     SNIPPETS_DIR,
+    check_mistake,
     markdown_table,
     mistaken_hash,
     read,
@@ -285,6 +287,24 @@ def test_snippet_mistake_sends_what_the_notebook_says(toolchain, lang: str, case
     assert wrong != secret_hash(*CASES[case])
 
 
+@pytest.mark.parametrize("value", ["1", "other", "HEX"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_snippet_refuses_an_unknown_mistake(toolchain, lang: str, value: str) -> None:
+    """SNIPPET_MISTAKE=1 (or another snippet's name) is refused, never the right code by surprise."""
+    tc = toolchain(lang)
+    cmd = _hash_tool(tc)
+    own = LANGUAGES[lang].mistake
+    if value == "other":
+        value = next(name for name in MISTAKE_NAMES if name != own)
+    done = tc.run(cmd, {**_settings(CASES["vector1"]), "SNIPPET_MISTAKE": value})
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert f"SNIPPET_MISTAKE={value} is not known here" in done.stderr
+    assert f"this snippet shows SNIPPET_MISTAKE={own} " in done.stderr
+    assert CASES["vector1"][2] not in done.stderr
+    empty = tc.run(cmd, {**_settings(CASES["vector1"]), "SNIPPET_MISTAKE": ""})
+    assert empty.stdout == secret_hash(*CASES["vector1"], strict=False) + "\n"
+
+
 # -- the sign-in against the local Cognito ---------------------------------------
 
 
@@ -368,6 +388,42 @@ def test_render_writes_ids_and_never_the_secret(lang: str) -> None:
     assert "APP_SECRET" in text
     assert "Rendered by `python -m cognito_helpers snippet" in text
     assert text != "\n".join(read(lang).values())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rendered_snippet_names_the_variable_it_reads(lang: str) -> None:
+    """The comments of a rendered snippet name the secret's variable its code reads, no other."""
+    text = render(lang, client_id="abc123clientid", username="alice", secret_env="MY_APP_SECRET")
+    assert "COGNITO_CLIENT_SECRET" not in text
+    assert "$MY_APP_SECRET" in text  # the header
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_mistake_vocabulary(lang: str) -> None:
+    """Every snippet's mistake has a name from one vocabulary, documented in its own header."""
+    name = LANGUAGES[lang].mistake
+    assert name in MISTAKE_NAMES, f"{lang}: {name!r} is not in MISTAKE_NAMES ({', '.join(MISTAKE_NAMES)})"
+    assert f"SNIPPET_MISTAKE={name} " in "\n".join(read(lang).values())
+
+
+def test_check_mistake_refuses_unknown_values() -> None:
+    assert check_mistake("go", None) is check_mistake("go", "") is check_mistake("go", False) is False
+    assert check_mistake("go", True) is check_mistake("go", "hex") is True
+    assert check_mistake("go-v1", "raw") is True
+    with pytest.raises(InvalidInputError, match=r"not a SNIPPET_MISTAKE name.*SNIPPET_MISTAKE=hex"):
+        check_mistake("go", "1")
+    with pytest.raises(InvalidInputError, match=r"another snippet's mistake.*SNIPPET_MISTAKE=raw"):
+        check_mistake("go-v1", "hex")
+    with pytest.raises(InvalidInputError, match="mistake"):
+        run_snippet("python", "hash", env={}, mistake="hexdigest")
+    with pytest.raises(InvalidInputError, match="env"):
+        run_snippet("python", "hash", env={"SNIPPET_MISTAKE": "1"})
+
+
+def test_readme_documents_the_mistake_vocabulary() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in MISTAKE_NAMES:
+        assert f"`{name}`" in readme, name
 
 
 def test_render_refuses_bad_input() -> None:

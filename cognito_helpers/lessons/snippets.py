@@ -30,9 +30,12 @@ from ..hashing import check_client_id, check_client_secret, check_username, hmac
 
 __all__ = [
     "LANGUAGES",
+    "MISTAKE_NAMES",
     "SNIPPETS_DIR",
     "SNIPPET_LANGUAGES",
+    "SNIPPET_MISTAKES",
     "Language",
+    "check_mistake",
     "hash_lines",
     "markdown_table",
     "mistaken_hash",
@@ -55,6 +58,24 @@ CI_HASH = "hash"  # hash on the vectors (and what the mistake sends); the SDK ca
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 DEFAULT_SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 (a variable name, not a secret)
+
+
+# SNIPPET_MISTAKE's one vocabulary, in every language: name -> the mistake. Each snippet
+# carries one of them (Language.mistake), switched on by SNIPPET_MISTAKE=<its name>;
+# unset (or empty) runs the right code and any other value is refused with exit 2 and
+# a message naming the snippet's own mistake. The names are the calculator's MISTAKES
+# keys where one fits (lessons/calculator.py; "raw" is its "raw_secret").
+MISTAKE_NAMES: dict[str, str] = {
+    "hex": "hex text where base64 of the raw digest belongs (PHP: base64 of that hex text)",
+    "raw": "the client secret itself sent as SECRET_HASH, no HMAC",
+    "urlsafe": "URL-safe base64: '-' and '_' where Cognito expects '+' and '/'",
+    "nopad": "base64 without its '=' padding",
+    "newline": "a newline that does not belong: hashed with the message (shell echo) "
+               "or appended to the hash (Ruby encode64)",
+    "reversed": "the message the wrong way round: client id + username",
+    "swapped": "key and message swapped: HMAC keyed with username + client id",
+    "sha256": "plain SHA-256 of the text, no HMAC",
+}
 
 
 def _digest(username: str, client_id: str, client_secret: str) -> bytes:
@@ -177,7 +198,7 @@ _LANGS = [
         ci=CI_SIGNIN,
         ci_toolchain="bash, openssl, base64, curl, jq",
         why_not_signin="",
-        mistake="echo",
+        mistake="newline",
         mistake_code='echo "$USERNAME$CLIENT_ID" | openssl dgst -sha256 -hmac "$SECRET" -binary | base64',
         mistake_note="echo adds a newline, so the message hashed is username + client id + '\\n'",
         env_call="",
@@ -195,7 +216,7 @@ _LANGS = [
         ci=CI_SIGNIN,
         ci_toolchain="the project venv (boto3)",
         why_not_signin="",
-        mistake="hexdigest",
+        mistake="hex",
         mistake_code="hmac.new(secret, msg, hashlib.sha256).hexdigest()",
         mistake_note="64 hex characters instead of 44 base64 ones",
         env_call=r"env\(",
@@ -213,7 +234,7 @@ _LANGS = [
         ci=CI_HASH,
         ci_toolchain="Debian ruby 3.1",
         why_not_signin="the SDK's Cognito gem is not packaged by Debian and RubyGems is out of reach",
-        mistake="encode64",
+        mistake="newline",
         mistake_code="Base64.encode64(mac)",
         mistake_note="encode64 ends the text with a newline; strict_encode64 does not",
         env_call=r"env\(",
@@ -289,6 +310,29 @@ def _language(lang: str) -> Language:
         ) from None
 
 
+def check_mistake(lang: str, value: object) -> bool:
+    """Whether ``SNIPPET_MISTAKE=value`` switches on ``lang``'s mistake, as the snippet decides.
+
+    ``None``, ``""`` and ``False``: no (the right code); ``True`` or the snippet's
+    own name (:data:`MISTAKE_NAMES`): yes. Anything else is refused with
+    :class:`~cognito_helpers.InvalidInputError`, as the snippet itself refuses it
+    (exit 2), so ``SNIPPET_MISTAKE=1`` never runs the right code by surprise.
+    """
+    language = _language(lang)
+    if value is None or value is False or value == "":
+        return False
+    if value is True or value == language.mistake:
+        return True
+    known = value in MISTAKE_NAMES if isinstance(value, str) else False
+    raise InvalidInputError(
+        "mistake",
+        f"{value!r} is "
+        + ("another snippet's mistake" if known else "not a SNIPPET_MISTAKE name")
+        + f"; the {language.name} snippet shows SNIPPET_MISTAKE={language.mistake} "
+        f"({MISTAKE_NAMES[language.mistake]}). Leave it unset for the right hash.",
+    )
+
+
 def mistaken_hash(lang: str, username: str, client_id: str, client_secret: str) -> str:
     """What ``lang``'s snippet sends with its classic mistake (``SNIPPET_MISTAKE``) switched on.
 
@@ -359,11 +403,9 @@ def _substitute(language: Language, name: str, text: str, values: dict[str, str]
     for var, value in values.items():
         pattern = re.compile(rf'{language.env_call}(["\']){var}\1\)')
         text = pattern.sub(lambda _m, value=value: language.literal(value), text)
-    return re.sub(
-        rf'({language.env_call})(["\'])COGNITO_CLIENT_SECRET\2\)',
-        lambda m: f"{m.group(1)}{m.group(2)}{secret_env}{m.group(2)})",
-        text,
-    )
+    # the call that reads it and every comment that names it: the header never says
+    # COGNITO_CLIENT_SECRET while the code reads another variable
+    return re.sub(r"\bCOGNITO_CLIENT_SECRET\b", secret_env, text)
 
 
 # project files (dependencies, build settings): rendered as they are, without a header
@@ -460,13 +502,14 @@ _INTERPRETERS = {
 
 
 def run_snippet(
-    lang: str, mode: str = "signin", *, env: Mapping[str, str], mistake: bool = False,
+    lang: str, mode: str = "signin", *, env: Mapping[str, str], mistake: bool | str = False,
     timeout: float = 60,
 ) -> str:
     """Run the repository's snippet for ``lang`` and return what it printed on stdout.
 
-    ``mode`` is ``"hash"`` or ``"signin"``; ``mistake=True`` switches on the
-    language's classic mistake (``SNIPPET_MISTAKE``). ``env`` supplies the
+    ``mode`` is ``"hash"`` or ``"signin"``; ``mistake=True`` (or the language's
+    name for it, see :func:`check_mistake`) switches on its classic mistake
+    (``SNIPPET_MISTAKE``); another name is refused. ``env`` supplies the
     settings (see :func:`snippet_env`); nothing else of this process's AWS
     configuration is passed on. Interpreted languages only (shell, python,
     node, ruby, php): the compiled ones are built by ``tests/test_snippets.py``.
@@ -478,6 +521,12 @@ def run_snippet(
         )
     if mode not in ("hash", "signin"):
         raise InvalidInputError("mode", f"{mode!r}: use 'hash' or 'signin'.")
+    mistake = check_mistake(lang, mistake)
+    if not isinstance(env, Mapping) or "SNIPPET_MISTAKE" in env:
+        raise InvalidInputError(
+            "env", "a mapping of the snippet's settings, without SNIPPET_MISTAKE "
+            "(pass mistake=True instead)."
+        )
     argv, tools = _INTERPRETERS[lang]
     absent = [t for t in tools if shutil.which(t) is None]
     if absent:
@@ -530,3 +579,4 @@ snippet_hash_lines = hash_lines
 read_snippet = read
 render_snippet = render
 snippet_mistake_hash = mistaken_hash
+SNIPPET_MISTAKES = MISTAKE_NAMES

@@ -6,6 +6,7 @@
 // environment and prints the hash.
 //
 // SNIPPET_MISTAKE=hex shows the classic bug: BitConverter.ToString (hex) instead of base64.
+// Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
 using System;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,12 +18,28 @@ public static class SecretHash
         using (var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(clientSecret)))
         {
             byte[] digest = hmac.ComputeHash(Encoding.UTF8.GetBytes(username + clientId));
-            if (Environment.GetEnvironmentVariable("SNIPPET_MISTAKE") == "hex")
+            if (Mistake("hex"))
             {
                 return BitConverter.ToString(digest).Replace("-", "").ToLowerInvariant(); // WRONG
             }
             return Convert.ToBase64String(digest);
         }
+    }
+
+    // Does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused.
+    public static bool Mistake(string name)
+    {
+        string value = Environment.GetEnvironmentVariable("SNIPPET_MISTAKE");
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+        if (value != name)
+        {
+            Console.Error.WriteLine("error: SNIPPET_MISTAKE=" + value + " is not known here: this snippet shows SNIPPET_MISTAKE=" + name + " (see its header); unset SNIPPET_MISTAKE for the right hash");
+            Environment.Exit(2);
+        }
+        return true;
     }
 
     public static string Env(string name)

@@ -14,6 +14,8 @@
 //	go run . signin                       # the HMAC: signed in: got tokens
 //	go run . hash                         # print the SECRET_HASH only
 //
+// Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
+//
 // The article hard-coded the ids and the password as constants; here they come from
 // the environment, like every snippet: COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET,
 // COGNITO_USERNAME, COGNITO_PASSWORD, AWS_REGION and, for a local Cognito,
@@ -33,6 +35,17 @@ import (
 	"github.com/aws/aws-sdk-go/service/cognitoidentityprovider"
 )
 
+// mistake says whether SNIPPET_MISTAKE switches on this snippet's mistake (name);
+// another value is refused, so a typo never runs the right code by surprise.
+func mistake(name string) bool {
+	v := os.Getenv("SNIPPET_MISTAKE")
+	if v != "" && v != name {
+		fmt.Fprintf(os.Stderr, "error: SNIPPET_MISTAKE=%s is not known here: this snippet shows SNIPPET_MISTAKE=%s (see its header); unset SNIPPET_MISTAKE for the right hash\n", v, name)
+		os.Exit(2)
+	}
+	return v == name
+}
+
 func mustEnv(name string) string {
 	v := os.Getenv(name)
 	if v == "" {
@@ -44,7 +57,7 @@ func mustEnv(name string) string {
 
 // secretHash is the article's fix: base64 of HMAC-SHA256(key = client secret, msg = username + client id).
 func secretHash(username, clientID, clientSecret string) string {
-	if os.Getenv("SNIPPET_MISTAKE") == "raw" {
+	if mistake("raw") {
 		return clientSecret // WRONG: the article's first try, the app client secret itself
 	}
 	mac := hmac.New(sha256.New, []byte(clientSecret))

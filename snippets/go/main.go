@@ -10,6 +10,7 @@
 //	go run . signin   # call InitiateAuth; prints the outcome, never a token
 //
 // SNIPPET_MISTAKE=hex shows the classic bug: hex.EncodeToString instead of base64.
+// Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
 package main
 
 import (
@@ -34,10 +35,21 @@ func secretHash(username, clientID, clientSecret string) string {
 	mac := hmac.New(sha256.New, []byte(clientSecret))
 	mac.Write([]byte(username + clientID))
 	sum := mac.Sum(nil)
-	if os.Getenv("SNIPPET_MISTAKE") == "hex" {
+	if mistake("hex") {
 		return hex.EncodeToString(sum) // WRONG: Cognito wants base64, not hex
 	}
 	return base64.StdEncoding.EncodeToString(sum)
+}
+
+// mistake says whether SNIPPET_MISTAKE switches on this snippet's mistake (name);
+// another value is refused, so a typo never runs the right code by surprise.
+func mistake(name string) bool {
+	v := os.Getenv("SNIPPET_MISTAKE")
+	if v != "" && v != name {
+		fmt.Fprintf(os.Stderr, "error: SNIPPET_MISTAKE=%s is not known here: this snippet shows SNIPPET_MISTAKE=%s (see its header); unset SNIPPET_MISTAKE for the right hash\n", v, name)
+		os.Exit(2)
+	}
+	return v == name
 }
 
 func mustEnv(name string) string {

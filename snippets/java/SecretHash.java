@@ -6,7 +6,8 @@
 // environment and prints the hash:   java SecretHash.java
 //
 // SNIPPET_MISTAKE=urlsafe shows the classic bug: Base64.getUrlEncoder() writes
-// '-' and '_' where Cognito expects '+' and '/'.
+// '-' and '_' where Cognito expects '+' and '/'. Any other SNIPPET_MISTAKE value is
+// refused (exit 2): unset, it runs the right code.
 //
 // Run it in a UTF-8 locale (LANG=C.UTF-8): in the C/POSIX locale of many containers
 // Java decodes environment variables and arguments as ASCII, so a non-ASCII username
@@ -25,13 +26,26 @@ public final class SecretHash {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(clientSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] digest = mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8));
-            if ("urlsafe".equals(System.getenv("SNIPPET_MISTAKE"))) {
+            if (mistake("urlsafe")) {
                 return Base64.getUrlEncoder().encodeToString(digest); // WRONG: '-' and '_'
             }
             return Base64.getEncoder().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
+    }
+
+    // Does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused.
+    static boolean mistake(String name) {
+        String value = System.getenv("SNIPPET_MISTAKE");
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        if (!value.equals(name)) {
+            System.err.println("error: SNIPPET_MISTAKE=" + value + " is not known here: this snippet shows SNIPPET_MISTAKE=" + name + " (see its header); unset SNIPPET_MISTAKE for the right hash");
+            System.exit(2);
+        }
+        return true;
     }
 
     static String env(String name) {

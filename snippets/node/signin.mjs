@@ -12,11 +12,23 @@
 //   node signin.mjs signin   # call InitiateAuth; prints the outcome, never a token
 //
 // SNIPPET_MISTAKE=hex shows the classic bug: digest('hex') instead of digest('base64').
+// Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
 import { createHmac } from "node:crypto";
+
+// mistake(name): does SNIPPET_MISTAKE switch on this snippet's mistake? Another value
+// is refused, so a typo never runs the right code by surprise.
+function mistake(name) {
+  const value = process.env.SNIPPET_MISTAKE ?? "";
+  if (value !== "" && value !== name) {
+    console.error(`error: SNIPPET_MISTAKE=${value} is not known here: this snippet shows SNIPPET_MISTAKE=${name} (see its header); unset SNIPPET_MISTAKE for the right hash`);
+    process.exit(2);
+  }
+  return value === name;
+}
 
 export function secretHash(username, clientId, clientSecret) {
   const hmac = createHmac("sha256", clientSecret).update(username + clientId);
-  if (process.env.SNIPPET_MISTAKE === "hex") {
+  if (mistake("hex")) {
     return hmac.digest("hex"); // WRONG: Cognito wants base64, not hex
   }
   return hmac.digest("base64");

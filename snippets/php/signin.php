@@ -13,10 +13,23 @@
 //
 // SNIPPET_MISTAKE=hex shows PHP's classic bug: hash_hmac() without `true` returns
 // hex text, and base64 of that hex is 88 characters that Cognito never accepts.
+// Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
+
+// mistake($name): does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused.
+function mistake(string $name): bool
+{
+    $value = getenv('SNIPPET_MISTAKE');
+    $value = $value === false ? '' : $value; // not ?: (PHP takes '0' as false)
+    if ($value !== '' && $value !== $name) {
+        fwrite(STDERR, "error: SNIPPET_MISTAKE=$value is not known here: this snippet shows SNIPPET_MISTAKE=$name (see its header); unset SNIPPET_MISTAKE for the right hash\n");
+        exit(2);
+    }
+    return $value === $name;
+}
 
 function secretHash(string $username, string $clientId, string $clientSecret): string
 {
-    if (getenv('SNIPPET_MISTAKE') === 'hex') {
+    if (mistake('hex')) {
         return base64_encode(hash_hmac('sha256', $username . $clientId, $clientSecret)); // WRONG
     }
     return base64_encode(hash_hmac('sha256', $username . $clientId, $clientSecret, true));

@@ -9,7 +9,8 @@ COGNITO_ENDPOINT_URL.
     python signin.py hash     # print the SECRET_HASH only
     python signin.py signin   # call InitiateAuth; prints the outcome, never a token
 
-SNIPPET_MISTAKE=hexdigest shows the classic bug: .hexdigest() instead of base64.
+SNIPPET_MISTAKE=hex shows the classic bug: .hexdigest() instead of base64.
+Any other SNIPPET_MISTAKE value is refused (exit 2): unset, it runs the right code.
 """
 
 import base64
@@ -19,9 +20,20 @@ import os
 import sys
 
 
+def mistake(name: str) -> bool:
+    """Does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused."""
+    value = os.environ.get("SNIPPET_MISTAKE", "")
+    if value not in ("", name):
+        print(f"error: SNIPPET_MISTAKE={value} is not known here: this snippet shows "
+              f"SNIPPET_MISTAKE={name} (see its header); unset SNIPPET_MISTAKE for the right hash",
+              file=sys.stderr)
+        sys.exit(2)
+    return value == name
+
+
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
     mac = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256)
-    if os.environ.get("SNIPPET_MISTAKE") == "hexdigest":
+    if mistake("hex"):
         return mac.hexdigest()  # WRONG: Cognito wants base64, not hex
     return base64.b64encode(mac.digest()).decode()
 

@@ -10,13 +10,24 @@
 #   ruby signin.rb hash     # print the SECRET_HASH only (standard library only)
 #   ruby signin.rb signin   # call InitiateAuth; prints the outcome, never a token
 #
-# SNIPPET_MISTAKE=encode64 shows Ruby's own trap: Base64.encode64 (pack("m"))
-# appends a newline; strict_encode64 (pack("m0")) does not.
+# SNIPPET_MISTAKE=newline shows Ruby's own trap: Base64.encode64 (pack("m"))
+# appends a newline; strict_encode64 (pack("m0")) does not. Any other SNIPPET_MISTAKE
+# value is refused (exit 2): unset, it runs the right code.
 require "openssl"
+
+# mistake(name): does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused.
+def mistake(name)
+  value = ENV.fetch("SNIPPET_MISTAKE", "")
+  unless ["", name].include?(value)
+    warn "error: SNIPPET_MISTAKE=#{value} is not known here: this snippet shows SNIPPET_MISTAKE=#{name} (see its header); unset SNIPPET_MISTAKE for the right hash"
+    exit 2
+  end
+  value == name
+end
 
 def secret_hash(username, client_id, client_secret)
   mac = OpenSSL::HMAC.digest("SHA256", client_secret, username + client_id)
-  return [mac].pack("m") if ENV["SNIPPET_MISTAKE"] == "encode64" # WRONG: ends in "\n"
+  return [mac].pack("m") if mistake("newline") # WRONG: ends in "\n"
 
   [mac].pack("m0") # = Base64.strict_encode64(mac)
 end

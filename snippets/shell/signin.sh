@@ -12,7 +12,8 @@
 #
 # The trap: `echo "$USERNAME$CLIENT_ID" | openssl ...` hashes a trailing newline too,
 # and Cognito answers "Unable to verify secret hash". printf '%s' adds nothing.
-# SNIPPET_MISTAKE=echo shows it.
+# SNIPPET_MISTAKE=newline shows it. Any other SNIPPET_MISTAKE value is refused (exit 2):
+# unset, it runs the right code.
 # Note: openssl takes the key as an argument, so other local users can see it in `ps`
 # while it runs; on a shared machine prefer a real language.
 set -euo pipefail
@@ -21,8 +22,18 @@ set -euo pipefail
 : "${COGNITO_CLIENT_SECRET:?set COGNITO_CLIENT_SECRET}"
 : "${COGNITO_USERNAME:?set COGNITO_USERNAME}"
 
+# mistake NAME: does SNIPPET_MISTAKE switch on this snippet's mistake? Another value is refused.
+mistake() {
+  case "${SNIPPET_MISTAKE:-}" in
+    "") return 1 ;;
+    "$1") return 0 ;;
+    *) echo "error: SNIPPET_MISTAKE=$SNIPPET_MISTAKE is not known here: this snippet shows SNIPPET_MISTAKE=$1 (see its header); unset SNIPPET_MISTAKE for the right hash" >&2
+       exit 2 ;;
+  esac
+}
+
 secret_hash() { # username client_id client_secret
-  if [ "${SNIPPET_MISTAKE:-}" = echo ]; then
+  if mistake newline; then
     echo "$1$2" | openssl dgst -sha256 -hmac "$3" -binary | base64   # WRONG: hashes "\n" too
   else
     printf '%s' "$1$2" | openssl dgst -sha256 -hmac "$3" -binary | base64
