@@ -7,6 +7,8 @@ Laid out the way moto lays out a service, state apart from the wire:
 - :mod:`.layer`: the WSGI entry in front of moto, reading, validating and
   dispatching each request (:mod:`.validation` holds the API model's checks).
 - :mod:`.state`: where moto's pools, clients and users are found.
+- :mod:`.pools`: AWS-shaped pool ids and each pool's JWKS.
+- :mod:`.tokens`: the tokens every flow issues (per-pool keys, AWS's claims).
 - :mod:`.clients`: app clients and their auth-flow settings.
 - :mod:`.client_secrets`: client secrets, their rotation, and the SECRET_HASH check.
 - :mod:`.signup`: the sign-up family and the outbox of codes.

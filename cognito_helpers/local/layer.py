@@ -31,6 +31,7 @@ from typing import Any
 from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
+from .pools import UserPools
 from .signin import SignInFlows
 from .signup import Message, SignUpFamily
 from .srp import SrpChallenge
@@ -51,7 +52,7 @@ _WELL_KNOWN = re.compile(r"/([^/]+)/\.well-known/(?:jwks\.json|openid-configurat
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, MotoState):
+class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, UserPools, MotoState):
     """WSGI middleware in front of moto's cognito-idp app, for one isolated account.
 
     ``account_id`` namespaces moto's (process-global) state: every request is
@@ -78,6 +79,7 @@ class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, MotoSt
         self._lock = threading.RLock()
         self._request = threading.local()  # the current request's signed region
         self._handlers: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
+            "CreateUserPool": self._create_pool,
             "CreateUserPoolClient": self._create_client,
             "UpdateUserPoolClient": self._update_client,
             "DescribeUserPoolClient": self._describe_client,
@@ -125,6 +127,9 @@ class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, MotoSt
                 return self._error(
                     start_response, AwsFault.of("pool_not_found", user_pool_id=match.group(1))
                 )
+            if match and environ["PATH_INFO"].endswith("/jwks.json"):
+                with self._lock:
+                    return self._serve_jwks(match.group(1), start_response)  # the pool's own keys
             return self.app(environ, start_response)
         operation = target[len(TARGET_PREFIX) :]
         handler = self._handlers.get(operation)
