@@ -1,5 +1,5 @@
 # Two commands on a fresh machine (see README.md):
-#   make lab    create .venv if needed (requirements.txt), then open JupyterLab on notebooks/
+#   make lab    create .venv if needed (requirements.txt), then open JupyterLab on the repository, in notebooks/
 #   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -27,9 +27,14 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	@$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $(TEST_STAMP)
 
+# The lab is rooted at the repository (not notebooks/) so that the notebooks' links to
+# ../README.md, ../docs/, ../snippets/ and the apps at /voila/render/apps/ resolve; it opens
+# in notebooks/. tests/test_links.py reads LAB_ROOT and LAB_START from here.
+LAB_ROOT := .
+LAB_START := notebooks
 lab: $(STAMP)
-	@echo "==> starting JupyterLab on notebooks/ (JupyterLab prints its URL; the local Cognito starts with the first notebook; Ctrl-C stops)"
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) notebooks/
+	@echo "==> starting JupyterLab on the repository, in notebooks/ (JupyterLab prints its URL; the local Cognito starts with the first notebook; Ctrl-C stops)"
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) --ServerApp.root_dir=$(LAB_ROOT) --LabApp.default_url=/lab/tree/$(LAB_START)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest

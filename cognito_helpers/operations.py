@@ -4,7 +4,7 @@ One table, used by the local Cognito (to check hashes as AWS does) and by the
 inspecting proxy and diagnosis (to say what an app should have sent). Taught
 in ``notebooks/05-account-lifecycle.ipynb``.
 
-Source: ``shared/COGNITO_FACTS.md`` "Where the hash goes", from the AWS API
+Source: ``docs/facts.md#where-the-hash-goes``, from the AWS API
 reference (botocore ``cognito-idp/2016-04-18/service-2.json``: ``SecretHash``
 members; ``AuthParameters`` / ``ChallengeResponses`` documentation) and, for
 the refresh rule, public reports (pycognito #18/#196, boto3 #2736).

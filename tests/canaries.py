@@ -35,7 +35,7 @@ CANARY_FRAGMENTS = (
 # Any JWT (ID, access token) in full: our outputs show tokens masked only.
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 
-# Public known-answer vector (shared/COGNITO_FACTS.md).
+# Public known-answer vector (docs/facts.md#known-answer-vectors).
 VECTOR = {
     "username": "username",
     "client_id": "EPswPGbpdBLZnh9XW134hK7qYe",

@@ -72,7 +72,7 @@ def test_alias_needs_the_other_username_to_be_named() -> None:
 
 
 def test_known_answer_vectors_are_correct() -> None:
-    # shared/COGNITO_FACTS.md, public known-answer vectors
+    # docs/facts.md#known-answer-vectors
     d = fingerprint("username", "EPswPGbpdBLZnh9XW134hK7qYe",
                     "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b",
                     "oUkNFqfm7UjLds8vXFWarT1l3gqORGoztf+EyFmoX2Q=")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cognito_helpers import CognitoHelpersError, InvalidInputError, secret_hash
 from cognito_helpers.hashing import check_client_id, check_client_secret, check_username
 
-# Public known-answer vectors (shared/COGNITO_FACTS.md).
+# Public known-answer vectors (docs/facts.md#known-answer-vectors).
 VECTOR_1 = (
     "username",
     "EPswPGbpdBLZnh9XW134hK7qYe",

@@ -1,7 +1,7 @@
 """The local Cognito answers like AWS: each fidelity rule, through boto3 on loopback.
 
 Expected texts come from the shared catalogue (cognito_helpers.local.answers),
-which mirrors shared/COGNITO_FACTS.md; a few are spelled out here on purpose
+which mirrors docs/facts.md#what-cognito-answers; a few are spelled out here on purpose
 so a change to the catalogue cannot silently change what we claim AWS says.
 """
 

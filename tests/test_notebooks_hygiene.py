@@ -3,7 +3,7 @@
 The demo pool's secrets, passwords and tokens are random per run, so this scans
 for their shapes: JWTs, 51-char ``[a-z0-9]`` client secrets, the local
 Cognito's demo password, AWS access keys. Sources, outputs and metadata are all
-scanned. The skeleton is the one in notebooks/README.md (from shared/STYLE.md).
+scanned. The skeleton is the one in notebooks/README.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
-# Public known-answer test data (shared/COGNITO_FACTS.md) and the local Cognito's
+# Public known-answer test data (docs/facts.md#known-answer-vectors) and the local Cognito's
 # fixed dummy AWS key id: published, not secrets.
 ALLOWED = {
     "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b",

@@ -55,7 +55,7 @@ LOCK_FILES = {"go": ("go.sum",), "go-v1": ("go.sum",)}
 PASS_THROUGH = ("GOPATH", "GOMODCACHE", "GOCACHE")
 
 # (username, client id, client secret): the public known-answer vectors of
-# shared/COGNITO_FACTS.md with their published hashes, then non-ASCII usernames.
+# docs/facts.md#known-answer-vectors with their published hashes, then non-ASCII usernames.
 V1 = ("username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b")
 V2 = ("a@b.com", "user-pool-client-id", "user-pool-client-secret")
 PUBLISHED = {

@@ -1,7 +1,7 @@
 """``explain(text)``: from an error a person pasted to its cause and fix.
 
 Taught in ``notebooks/07-troubleshooting.ipynb``; the rows come from the
-error table of ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), and the
+error table of ``docs/facts.md#what-cognito-answers``, and the
 texts are matched against ``cognito_helpers.local.answers.CATALOGUE``, so the
 recogniser and the local Cognito can never drift apart. What each one means
 (title, fix, facts to confirm) is the table in :mod:`.causes`.
@@ -312,7 +312,7 @@ def _result(
 def explain(text: str) -> Diagnosis:
     """Recognise a Cognito error in pasted ``text``; return its cause, fix and confirming facts.
 
-    Every row of the error table in ``shared/COGNITO_FACTS.md`` is recognised
+    Every row of the error table in ``docs/facts.md#what-cognito-answers`` is recognised
     from its message (exception name optional); text that matches none gives
     ``status="unknown"`` with the closest known causes, never a guess.
 

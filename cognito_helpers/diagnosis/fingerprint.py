@@ -1,7 +1,7 @@
 """``fingerprint(...)``: which mistake produced the SECRET_HASH an app actually sent.
 
 Taught in ``notebooks/07-troubleshooting.ipynb``. The mistakes come from
-``shared/COGNITO_FACTS.md`` ("Mistakes people make") and the defensive code of
+``docs/facts.md#mistakes-people-make`` and the defensive code of
 public SDKs: hex instead of base64, URL-safe base64, missing padding,
 ``client_id + username`` order, whitespace in the secret or username, an alias
 where another username was due, the raw secret, an HMAC keyed with the wrong

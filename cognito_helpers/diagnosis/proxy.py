@@ -5,8 +5,7 @@ what now?", step 3; ``notebooks/07-troubleshooting.ipynb`` teaches the engine
 it uses) listens on loopback. Every Cognito JSON call an app sends
 (``X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>``) is checked:
 is the hash there, is it right for this operation's username (see
-``cognito_helpers.operations`` and ``shared/COGNITO_FACTS.md``, "Where the hash
-goes"), and if not, which mistake made it (:func:`fingerprint`). The verdict
+``cognito_helpers.operations`` and ``docs/facts.md#where-the-hash-goes``), and if not, which mistake made it (:func:`fingerprint`). The verdict
 is printed as it happens; then the call is answered by an embedded
 ``LocalCognito``, or forwarded to ``upstream`` when one is given.
 

@@ -3,8 +3,7 @@
 Taught in ``notebooks/07-troubleshooting.ipynb``. Signs in with
 USER_PASSWORD_AUTH (InitiateAuth) or ADMIN_USER_PASSWORD_AUTH
 (AdminInitiateAuth), then refreshes with REFRESH_TOKEN_AUTH hashing the
-internal username read from the access token (``shared/COGNITO_FACTS.md``,
-"Where the hash goes"), and reports the first step that fails, explained. If
+internal username read from the access token (``docs/facts.md#where-the-hash-goes``), and reports the first step that fails, explained. If
 every step passes with the right hash, the app's own hash is the suspect.
 
 Uses the boto3 ``cognito-idp`` client you pass (``LocalCognito.client()`` or a

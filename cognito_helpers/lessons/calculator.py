@@ -4,8 +4,7 @@ Taught in ``notebooks/03-compute-the-hash.ipynb``. The ipywidgets calculator in
 :mod:`cognito_helpers.widgets` only wires its inputs to :func:`hash_variants`;
 a notebook cell calls the same function, so nbval checks what the widget shows.
 
-The mistakes are the ones listed in ``shared/COGNITO_FACTS.md`` ("Mistakes
-people make"): hex digest, ``client_id + username`` order, URL-safe base64,
+The mistakes are the ones listed in ``docs/facts.md#mistakes-people-make``: hex digest, ``client_id + username`` order, URL-safe base64,
 a trailing newline in the secret, the raw secret sent as the hash, HMAC keyed
 with the message, plain SHA-256 without HMAC. Standard library only.
 """

@@ -2,7 +2,7 @@
 
 One catalogue, shared by the local Cognito (which must answer exactly like
 AWS) and the diagnosis engine (which must recognise what AWS answered).
-Sources: ``shared/COGNITO_FACTS.md`` ("What Cognito answers"), which gathers
+Sources: ``docs/facts.md#what-cognito-answers``, which gathers
 them from the AWS API reference and public issue trackers; each entry says
 where a text is less than certain.
 """

@@ -1,7 +1,7 @@
 """The fidelity layer: WSGI middleware that makes moto's Cognito answer like AWS.
 
 moto 5 speaks Cognito's wire protocol but, for this project's subject, is not
-faithful (``shared/COGNITO_FACTS.md``, "The local emulator"): it checks
+faithful (``docs/facts.md#the-local-cognito-and-moto``): it checks
 SECRET_HASH on few operations, with latin-1 and with its own message texts; it
 ignores ExplicitAuthFlows; it issues uuid4 secrets; it lacks
 ResendConfirmationCode and the client-secret rotation APIs. This layer sits in

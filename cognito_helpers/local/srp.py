@@ -2,7 +2,7 @@
 
 moto answers ``PASSWORD_VERIFIER`` with random ``SRP_B``/``SALT`` and accepts
 any ``PASSWORD_CLAIM_SIGNATURE``: a wrong password signs in over SRP
-(``shared/COGNITO_FACTS.md``). The fidelity layer uses this module to issue
+(``docs/facts.md#the-local-cognito-and-moto``). The fidelity layer uses this module to issue
 real values and check the signature as Cognito does.
 
 Cognito's variant of SRP-6a, as implemented by AWS's own clients

@@ -8,7 +8,7 @@ from ...hashing import secret_hash
 from ..calculator import MISTAKES, hash_variants
 from . import exercise
 
-# The second public known-answer vector (shared/COGNITO_FACTS.md).
+# The second public known-answer vector (docs/facts.md#known-answer-vectors).
 VECTOR_2 = ("a@b.com", "user-pool-client-id", "user-pool-client-secret")
 VECTOR_2_HASH = "hJAY3VKwKQyz2H1A6+Jgy7nUxmNepNrLTL8ltH+BzX8="
 

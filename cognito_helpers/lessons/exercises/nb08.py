@@ -9,7 +9,7 @@ from ...tokens import peek_token
 from ..snippets import LANGUAGES, mistaken_hash
 from . import exercise
 
-# The first public known-answer vector (shared/COGNITO_FACTS.md).
+# The first public known-answer vector (docs/facts.md#known-answer-vectors).
 VECTOR_1 = (
     "username",
     "EPswPGbpdBLZnh9XW134hK7qYe",
