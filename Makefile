@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (see README.md):
 #   make lab    create .venv if needed (requirements.txt), then open JupyterLab on the repository, in notebooks/
 #   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test
+#   make site   build the static site (the apps and two lessons, run in the browser) into site/_output
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # jupyter refuses to start as root without --allow-root (containers, CI boxes)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test lint bench local app clean
+.PHONY: lab test lint bench local app site site-serve clean
 
 # A line per step: a fresh install is ~30-60 s that pip --quiet would leave silent.
 $(STAMP): requirements.txt pyproject.toml
@@ -54,5 +55,25 @@ app: $(STAMP)
 local: $(STAMP)
 	$(BIN)/python -m cognito_helpers local --demo
 
+# the static site (site/, README "The site: the apps in your browser"): JupyterLite + Pyodide,
+# built by tools pinned in site/requirements.txt, in a venv of their own
+SITE_VENV ?= .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+SITE_PORT ?= 8000
+
+$(SITE_STAMP): site/requirements.txt
+	@echo "==> creating $(SITE_VENV) with the site's build tools (site/requirements.txt)"
+	@$(PYTHON) -m venv $(SITE_VENV)
+	@$(SITE_VENV)/bin/python -m pip install --quiet -r site/requirements.txt
+	@touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python site/build.py
+
+# serve site/_output on http://127.0.0.1:$(SITE_PORT)/ (Ctrl-C stops); run `make site` first
+site-serve:
+	@test -f site/_output/index.html || { echo "no site/_output: run 'make site' first" >&2; exit 1; }
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site/_output $(SITE_PORT)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SITE_VENV) site/_build site/_output .pytest_cache .ruff_cache

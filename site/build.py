@@ -1,0 +1,471 @@
+"""Build the static site (``make site``): the apps and two lessons, running in the browser.
+
+Everything comes from the package registries, nothing from a CDN:
+
+* the Pyodide runtime from the npm package ``pyodide`` (``site/package-lock.json``);
+* the Python wheels the page loads from PyPI (``site/kernel-wheels.txt``, with hashes);
+* JupyterLite, its Pyodide kernel and Voici from PyPI (``site/requirements.txt``,
+  the ``.venv-site`` this script runs in);
+* this project's own wheel, built from the checkout.
+
+What it writes (both ignored by git):
+
+* ``site/_build/``: the JupyterLite "lite dir" (Pyodide with a lock file naming only
+  the wheels that are there, with PyPI's sha256) and the notebooks the site shows;
+* ``site/_output/``: the site itself; serve it with ``make site-serve``.
+
+Downloads are cached in ``site/.cache/`` and ``site/node_modules/``; a rebuild with both
+present reaches no network at all. Run it with ``make site`` (which creates the venv).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+SITE = Path(__file__).resolve().parent
+ROOT = SITE.parent
+BUILD = SITE / "_build"
+OUTPUT = SITE / "_output"
+CACHE = SITE / ".cache" / "wheels"
+NPM_PYODIDE = SITE / "node_modules" / "pyodide"
+
+#: the runtime files of the npm package that the page needs (not its types, maps, consoles)
+RUNTIME_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
+                 "python_stdlib.zip", "package.json")
+
+#: what the page's kernel loads at start, before any cell runs: the widgets and this
+#: project's package, so apps/*.ipynb and the lessons run unchanged (no install cell)
+PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
+
+#: dependencies in Pyodide's lock that the site leaves out, and why that is safe:
+#: matplotlib_inline imports matplotlib only when a cell runs %matplotlib
+NOT_SHIPPED = {"matplotlib-inline": ("matplotlib",)}
+
+#: the project's distribution name (pyproject.toml) and the package it holds
+PROJECT = "cognito-secret-hash-lab"
+PROJECT_IMPORT = "cognito_helpers"
+
+#: the notebooks the site shows, as (source, path in the site)
+APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
+LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
+LESSON_07 = "notebooks/07-troubleshooting.ipynb"
+SITE_03 = "lessons/03-compute-the-hash.ipynb"
+SITE_07 = "lessons/07-explain-and-fingerprint.ipynb"
+
+#: lessons that need the local Cognito (moto), which does not run in the browser
+LOCAL_ONLY = {
+    "01-setup-check.ipynb": "what is installed, which Cognito you talk to",
+    "02-reproduce-the-error.ipynb": "the error live: no hash, the raw secret, the right hash",
+    "04-sign-in-flows.ipynb": "USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, SRP, token checks",
+    "05-account-lifecycle.ipynb": "SignUp to refresh, each call with its hash",
+    "06-rotate-the-secret.ipynb": "zero-downtime secret rotation",
+    "08-other-languages.ipynb": "the hash and the sign-in in eight languages",
+}
+
+
+class BuildError(Exception):
+    """A step of the build failed; the message says which and what to do."""
+
+
+def log(message: str) -> None:
+    print(f"site: {message}", flush=True)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(argv: list[str], **kwargs) -> None:
+    try:
+        subprocess.run(argv, check=True, **kwargs)  # noqa: S603 - our own argv
+    except FileNotFoundError as exc:
+        raise BuildError(f"{argv[0]} not found ({exc})") from None
+    except subprocess.CalledProcessError as exc:
+        raise BuildError(f"'{' '.join(argv)}' failed with exit code {exc.returncode}") from None
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+
+def kernel_version() -> str:
+    """The one Pyodide version jupyterlite-pyodide-kernel is built for."""
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+
+    return PYODIDE_VERSION
+
+
+def ensure_pyodide() -> Path:
+    """``npm ci`` in site/ unless node_modules already holds the locked version."""
+    wanted = json.loads((SITE / "package.json").read_text())["dependencies"]["pyodide"]
+    installed = NPM_PYODIDE / "package.json"
+    if not installed.exists() or json.loads(installed.read_text())["version"] != wanted:
+        log(f"npm ci (pyodide {wanted})")
+        run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SITE)
+    version = json.loads(installed.read_text())["version"]
+    if version != kernel_version():
+        raise BuildError(
+            f"site/package.json pins pyodide {version}, but jupyterlite-pyodide-kernel "
+            f"{_dist_version('jupyterlite-pyodide-kernel')} is built for Pyodide "
+            f"{kernel_version()}: pin that version in site/package.json and run npm install "
+            "in site/ (which rewrites package-lock.json)."
+        )
+    return NPM_PYODIDE
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})$")
+
+
+def read_pins(path: Path = SITE / "kernel-wheels.txt") -> dict[str, tuple[str, str]]:
+    """kernel-wheels.txt as {normalized name: (version, sha256)}."""
+    pins = {}
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = PIN.match(line)
+        if not m:
+            raise BuildError(f"{path.name}:{n}: expected 'name==version --hash=sha256:...'")
+        pins[normalize(m["name"])] = (m["version"], m["sha"])
+    return pins
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_name_version(path: Path) -> tuple[str, str]:
+    name, version = path.name.split("-")[:2]
+    return normalize(name), version
+
+
+def ensure_wheels(pins: dict[str, tuple[str, str]]) -> dict[str, Path]:
+    """The pinned wheels in the cache, downloaded once with pip (hashes required)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+
+    def cached() -> dict[str, Path]:
+        found = {}
+        for whl in CACHE.glob("*.whl"):
+            name, version = wheel_name_version(whl)
+            if name in pins and pins[name][0] == version and sha256(whl) == pins[name][1]:
+                found[name] = whl
+        return found
+
+    have = cached()
+    if set(have) != set(pins):
+        missing = sorted(set(pins) - set(have))
+        log(f"pip download {len(missing)} wheels from PyPI: {', '.join(missing)}")
+        run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--python-version", "3.13", "--implementation", "py",
+             "--require-hashes", "-r", str(SITE / "kernel-wheels.txt"), "-d", str(CACHE)])
+        have = cached()
+        if set(have) != set(pins):
+            raise BuildError(f"pip download did not leave {sorted(set(pins) - set(have))} in {CACHE}")
+    return have
+
+
+def build_project_wheel(dest: Path) -> Path:
+    """This checkout's package as a wheel, built from a copy (no build/ in the checkout)."""
+    src = BUILD / "project-src"
+    shutil.rmtree(src, ignore_errors=True)
+    src.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / PROJECT_IMPORT, src / PROJECT_IMPORT,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("cognito_secret_hash_lab-*.whl"):
+        old.unlink()
+    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(dest), str(src)], env={**os.environ, "SOURCE_DATE_EPOCH": "315532800"})
+    wheels = list(dest.glob("cognito_secret_hash_lab-*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"expected one project wheel in {dest}, found {wheels}")
+    return wheels[0]
+
+
+def placeholder_wheel(dest: Path, name: str, version: str, why: str) -> Path:
+    """A wheel that installs no module, only its metadata (the same bytes every build).
+
+    The kernel asks for ``sqlite3`` (Pyodide builds it from CPython; it is not on PyPI).
+    Installed as this placeholder, ``import sqlite3`` still fails, and IPython, which
+    imports it inside ``try``, keeps its history in memory instead.
+    """
+    dist = f"{name}-{version}.dist-info"
+    files = {
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                            f"Summary: {why}\n",
+        f"{dist}/WHEEL": "Wheel-Version: 1.0\nGenerator: cognito-secret-hash-lab site/build.py\n"
+                         "Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
+    files[f"{dist}/RECORD"] = "\n".join([*record, f"{dist}/RECORD,,"]) + "\n"
+    whl = dest / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path, text in files.items():
+            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, text)
+    return whl
+
+
+# -- the Pyodide distribution ---------------------------------------------------------------
+
+
+def lock_entry(whl: Path, name: str, version: str, imports: list[str], depends: list[str]) -> dict:
+    return {
+        "name": name, "version": version, "file_name": whl.name, "install_dir": "site",
+        "sha256": sha256(whl), "package_type": "package", "imports": imports,
+        "depends": depends, "unvendored_tests": False,
+    }
+
+
+def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Path) -> dict:
+    """static/pyodide of the lite dir: the npm runtime, the wheels, a lock naming only them."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for name in RUNTIME_FILES:
+        shutil.copy2(npm / name, dest / name)
+    upstream = json.loads((npm / "pyodide-lock.json").read_text())
+    packages = upstream["packages"]
+    lock = {"info": upstream["info"], "packages": {}}
+    pins = read_pins()
+    for name, whl in sorted(wheels.items()):
+        shutil.copy2(whl, dest / whl.name)
+        if name in packages:
+            entry = copy.deepcopy(packages[name])
+            if entry["version"] != pins[name][0] or entry["file_name"] != whl.name:
+                raise BuildError(
+                    f"kernel-wheels.txt pins {whl.name}, but Pyodide's lock names "
+                    f"{entry['file_name']}: pin the lock's version (its sha256 from PyPI)."
+                )
+            entry["sha256"] = sha256(dest / whl.name)  # PyPI's file, not Pyodide's rebuild
+            entry["depends"] = [d for d in entry["depends"] if d not in NOT_SHIPPED.get(name, ())]
+            lock["packages"][name] = entry
+    # in Pyodide's lock, ipython depends on its sqlite3 module, which is not on PyPI
+    sqlite = placeholder_wheel(dest, "sqlite3", "1.0.0",
+                               "placeholder: no sqlite3 in this site's browser Python")
+    lock["packages"]["sqlite3"] = lock_entry(sqlite, "sqlite3", "1.0.0", [], [])
+    # not in Pyodide's lock: comm (the kernel and ipywidgets), ipywidgets, the project
+    lock["packages"]["comm"] = lock_entry(wheels["comm"], "comm", pins["comm"][0], ["comm"], [])
+    # widgetsnbextension is the kernel's own empty stand-in, from its labextension's pypi/
+    shim = next(kernel_pypi_dir().glob("widgetsnbextension-4.*-py3-none-any.whl"))
+    shutil.copy2(shim, dest / shim.name)
+    lock["packages"]["widgetsnbextension"] = lock_entry(
+        dest / shim.name, "widgetsnbextension", wheel_name_version(shim)[1], [], [])
+    lock["packages"]["ipywidgets"] = lock_entry(
+        wheels["ipywidgets"], "ipywidgets", pins["ipywidgets"][0], ["ipywidgets"],
+        ["comm", "ipython", "traitlets", "widgetsnbextension"])
+    shutil.copy2(project, dest / project.name)
+    lock["packages"][PROJECT] = lock_entry(dest / project.name, PROJECT,
+                                           wheel_name_version(project)[1], [PROJECT_IMPORT], [])
+    # every dependency named in the lock must be in it, or loading fails in the page
+    for entry in lock["packages"].values():
+        for dep in entry["depends"]:
+            if normalize(dep) not in lock["packages"]:
+                raise BuildError(f"{entry['name']} depends on {dep}, which the site does not ship")
+    (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    return lock
+
+
+def kernel_pypi_dir() -> Path:
+    import jupyterlite_pyodide_kernel
+
+    base = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyterlite"
+    pypi = base / "pyodide-kernel-extension" / "static" / "pypi"
+    if not pypi.is_dir():
+        raise BuildError(f"no {pypi}: is jupyterlite-pyodide-kernel "
+                         f"({jupyterlite_pyodide_kernel.__file__}) installed in this venv?")
+    return pypi
+
+
+# -- the notebooks --------------------------------------------------------------------------
+
+
+def _md(text: str) -> dict:
+    cell_id = "site-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}
+
+
+IN_BROWSER = (
+    "> **Running in your browser.** This page's Python is "
+    "[Pyodide](https://pyodide.org) (CPython compiled to WebAssembly), with this project's "
+    "package `cognito_helpers` already installed: *Run → Run All Cells* works as it is. "
+    "Nothing you type leaves the page. There is no local Cognito here (its engine, moto, "
+    "does not run in the browser): the lessons that talk to one run on your machine with "
+    "`make lab`."
+)
+
+
+def lesson_03() -> dict:
+    """notebook 03 as it is, with a note on where it runs."""
+    nb = json.loads((ROOT / LESSON_03).read_text())
+    nb["cells"].insert(1, _md(IN_BROWSER))
+    return nb
+
+
+def _heading(cell: dict) -> str:
+    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return src.splitlines()[0].strip() if cell["cell_type"] == "markdown" and src else ""
+
+
+def lesson_07() -> dict:
+    """notebook 07's explain / fingerprint part: everything but the live causes on the local
+    Cognito (from "## Every cause, live" up to "## Exercises") and the imports of botocore."""
+    nb = json.loads((ROOT / LESSON_07).read_text())
+    heads = [_heading(c) for c in nb["cells"]]
+    try:
+        start = next(i for i, h in enumerate(heads) if h.startswith("## Every cause"))
+        end = next(i for i, h in enumerate(heads) if h.startswith("## Exercises"))
+    except StopIteration:
+        raise BuildError(
+            f"{LESSON_07} has no '## Every cause ...' or '## Exercises' heading: the site keeps "
+            "the cells before the first and from the second on; update lesson_07() in "
+            "site/build.py to the notebook's new sections."
+        ) from None
+    on_your_machine = _md(
+        "## Every cause, live: on your machine\n\n"
+        "The full lesson reproduces each cause on the local Cognito and confirms the fix "
+        "with `ch.verify_flow`. The local Cognito does not run in the browser: open "
+        "`notebooks/07-troubleshooting.ipynb` with `make lab` for that part."
+    )
+    cells = [*nb["cells"][:start], on_your_machine, *nb["cells"][end:]]
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        kept = [ln for ln in src.splitlines() if not re.match(r"\s*(from|import)\s+boto", ln)]
+        cell["source"] = "\n".join(kept).strip("\n")
+    cells.insert(1, _md(IN_BROWSER + " This page holds the part of lesson 07 that needs "
+                        "none: the troubleshooting form, `ch.explain`, `ch.fingerprint` and "
+                        "the exercises."))
+    nb["cells"] = cells
+    return nb
+
+
+def write_contents(dest: Path) -> None:
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "apps").mkdir(parents=True)
+    (dest / "lessons").mkdir()
+    for app in APPS:
+        shutil.copy2(ROOT / app, dest / app)
+    for path, nb in ((SITE_03, lesson_03()), (SITE_07, lesson_07())):
+        (dest / path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+# -- the site -------------------------------------------------------------------------------
+
+
+def write_lite_config(lite: Path) -> None:
+    config = json.loads((SITE / "jupyter-lite.json").read_text())
+    settings = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    settings["loadPyodideOptions"]["packages"] = list(PRELOAD)
+    (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+def landing_page(out: Path) -> None:
+    lessons = "\n".join(
+        f'      <li><code>notebooks/{name}</code>: {what}</li>' for name, what in LOCAL_ONLY.items()
+    )
+    page = (SITE / "index.html").read_text().replace("<!-- LOCAL_ONLY -->", lessons)
+    (out / "index.html").write_text(page)
+
+
+#: stylesheets Voilà's template links from a CDN; the apps use no icon font, so the site drops them
+CDN_LINK = re.compile(r'<link[^>]+href="https://cdn\.jsdelivr\.net/npm/@fortawesome/[^"]*"[^>]*>\s*')
+
+
+def drop_cdn_links(out: Path) -> int:
+    """Remove the CDN stylesheet links from the Voici pages; return how many went."""
+    dropped = 0
+    for page in (out / "voici").rglob("*.html"):
+        text = page.read_text()
+        new, n = CDN_LINK.subn("", text)
+        if n:
+            page.write_text(new)
+            dropped += n
+    return dropped
+
+
+def site_size(out: Path) -> int:
+    return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+
+
+def build(*, clean: bool = False) -> dict:
+    started = time.monotonic()
+    if clean:
+        shutil.rmtree(BUILD, ignore_errors=True)
+    BUILD.mkdir(exist_ok=True)
+    npm = ensure_pyodide()
+    pins = read_pins()
+    wheels = ensure_wheels(pins)
+    project = build_project_wheel(BUILD / "wheel")
+    lite = BUILD / "lite"
+    shutil.rmtree(lite, ignore_errors=True)
+    lite.mkdir()
+    lock = assemble_pyodide(npm, wheels, project, lite / "static" / "pyodide")
+    write_lite_config(lite)
+    write_contents(BUILD / "contents")
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    # jupyterlite's task cache (doit) would skip merging a changed jupyter-lite.json
+    (BUILD / ".jupyterlite.doit.db").unlink(missing_ok=True)
+    log("voici build (JupyterLite lab + voici)")
+    voici_log = BUILD / "voici-build.log"
+    with voici_log.open("wb") as out:
+        try:
+            run([str(Path(sys.executable).parent / "voici"), "build",
+                 "--lite-dir", str(lite), "--contents", str(BUILD / "contents"),
+                 "--output-dir", str(OUTPUT), "--apps", "lab", "--apps", "voici",
+                 "--no-sourcemaps", "--no-unused-shared-packages"],
+                cwd=BUILD, stdout=out, stderr=subprocess.STDOUT)
+        except BuildError as exc:
+            tail = "\n".join(voici_log.read_text(errors="replace").splitlines()[-30:])
+            raise BuildError(f"{exc}; the end of {voici_log}:\n{tail}") from None
+    dropped = drop_cdn_links(OUTPUT)
+    if not dropped:
+        raise BuildError("the Voici pages no longer link FontAwesome from the CDN: check "
+                         "drop_cdn_links() in site/build.py still matches what they load")
+    landing_page(OUTPUT)
+    (OUTPUT / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
+    size = site_size(OUTPUT)
+    seconds = time.monotonic() - started
+    log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s: {size / 1e6:.1f} MB, "
+        f"Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
+    return {"seconds": seconds, "bytes": size, "packages": sorted(lock["packages"])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clean", action="store_true", help="rebuild site/_build from scratch")
+    args = parser.parse_args(argv)
+    try:
+        build(clean=args.clean)
+    except BuildError as exc:
+        print(f"site: build failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
