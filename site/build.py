@@ -24,6 +24,7 @@ import argparse
 import base64
 import copy
 import hashlib
+import html
 import json
 import os
 import re
@@ -63,17 +64,6 @@ LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
 LESSON_07 = "notebooks/07-troubleshooting.ipynb"
 SITE_03 = "lessons/03-compute-the-hash.ipynb"
 SITE_07 = "lessons/07-explain-and-fingerprint.ipynb"
-
-#: lessons that need the local Cognito (moto), which does not run in the browser
-LOCAL_ONLY = {
-    "01-setup-check.ipynb": "what is installed, which Cognito you talk to",
-    "02-reproduce-the-error.ipynb": "the error live: no hash, the raw secret, the right hash",
-    "04-sign-in-flows.ipynb": "USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, SRP, token checks",
-    "05-account-lifecycle.ipynb": "SignUp to refresh, each call with its hash",
-    "06-rotate-the-secret.ipynb": "zero-downtime secret rotation",
-    "08-other-languages.ipynb": "the hash and the sign-in in eight languages",
-}
-
 
 class BuildError(Exception):
     """A step of the build failed; the message says which and what to do."""
@@ -384,9 +374,23 @@ def write_lite_config(lite: Path) -> None:
     (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
+def local_lessons() -> list[tuple[str, str]]:
+    """(file name, title) of every lesson in notebooks/ but 03, which the site has whole:
+    they need the local Cognito (07 in part), so they run with ``make lab``."""
+    lessons = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        if path.name == Path(LESSON_03).name:
+            continue
+        cells = json.loads(path.read_text())["cells"]
+        title = next((_heading(c) for c in cells if _heading(c).startswith("# ")), path.stem)
+        lessons.append((path.name, title.lstrip("# ").strip()))
+    return lessons
+
+
 def landing_page(out: Path) -> None:
     lessons = "\n".join(
-        f'      <li><code>notebooks/{name}</code>: {what}</li>' for name, what in LOCAL_ONLY.items()
+        f'    <li><code>notebooks/{html.escape(name)}</code>: {html.escape(title)}</li>'
+        for name, title in local_lessons()
     )
     page = (SITE / "index.html").read_text().replace("<!-- LOCAL_ONLY -->", lessons)
     (out / "index.html").write_text(page)
