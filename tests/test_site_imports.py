@@ -51,9 +51,8 @@ PROGRAM = textwrap.dedent(
                                                client_secret=VECTOR[2],
                                                sent=variants["hex"].value).keys)
     # the apps (apps/*.ipynb) and the lessons' widgets
-    from cognito_helpers.widgets import hash_calculator, troubleshooter
-    out["calculator"] = hash_calculator(*VECTOR).last.correct
-    out["form"] = list(troubleshooter(error).last.keys)
+    out["calculator"] = ch.hash_calculator(*VECTOR).last.correct
+    out["form"] = list(ch.troubleshooter(error).last.keys)
     # the exercise checks of lessons 03 and 07 (unanswered: they say so, not raise)
     for key in ("03.1", "03.2", "03.3", "07.1", "07.2", "07.3"):
         ch.check_exercise(key, ...)
