@@ -25,6 +25,7 @@ from .cli_common import (
     EXIT_UNREACHABLE,
     SECRET_ENV,
     read_secret,
+    strict_for,
 )
 from .exceptions import CognitoHelpersError, InvalidInputError
 
@@ -63,7 +64,8 @@ def _cmd_hash(args: argparse.Namespace) -> int:
     from .hashing import secret_hash
 
     secret = read_secret(args.secret_file)
-    value = secret_hash(args.username, args.client_id, secret, strict=not args.no_strict)
+    strict = strict_for(args.no_strict)
+    value = secret_hash(args.username, args.client_id, secret, strict=strict)
     if args.json:
         import json
 
@@ -95,7 +97,8 @@ def _add_hash(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-strict",
         action="store_true",
-        help="hash the values exactly as given, without Cognito's character rules",
+        help="hash the values exactly as given, without Cognito's character rules "
+        "(also COGNITO_STRICT=0)",
     )
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(func=_cmd_hash)
@@ -256,6 +259,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _strict_advice(message: str, args: argparse.Namespace) -> str:
+    """The hashing's "pass strict=False" advice, as this command's way in (or none)."""
+    from .hashing import strict_hint
+
+    if hasattr(args, "no_strict"):
+        return strict_hint(message, "pass --no-strict (or set COGNITO_STRICT=0) to hash it "
+                                    "exactly as given")
+    return strict_hint(message, None)  # a Python keyword means nothing on a command line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Register only the subcommand named, when one is: building them all imports
@@ -266,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InvalidInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_strict_advice(str(exc), args)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except CognitoHelpersError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -23,6 +23,7 @@ __all__ = [
     "EXIT_UNREACHABLE",
     "SECRET_ENV",
     "read_secret",
+    "strict_for",
 ]
 
 EXIT_OK = 0
@@ -31,6 +32,17 @@ EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 
 SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
+
+
+def strict_for(no_strict: bool, env: dict[str, str] | None = None) -> bool:
+    """Cognito's rules on, unless ``--no-strict`` or ``COGNITO_STRICT=0`` turns them off."""
+    from .exceptions import ConfigurationError
+    from .hashing import STRICT_ENV, strict_from_env
+
+    try:
+        return not no_strict and strict_from_env(env)
+    except ConfigurationError as exc:
+        raise InvalidInputError(STRICT_ENV, str(exc).removeprefix(f"{STRICT_ENV}=")) from None
 
 
 def read_secret(

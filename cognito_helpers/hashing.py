@@ -13,17 +13,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 import unicodedata
 
-from .exceptions import InvalidInputError
+from .exceptions import ConfigurationError, InvalidInputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `import typing` would cost the CLI's `hash` ~2 ms of its start
+    from collections.abc import Mapping
 
 __all__ = [
+    "NON_STRICT_HINT",
+    "STRICT_ENV",
     "check_client_id",
     "check_client_secret",
     "check_username",
     "hmac_sha256",
     "secret_hash",
+    "strict_from_env",
+    "strict_hint",
 ]
 
 # botocore service-2.json: ClientIdType and ClientSecretType are ``[\w+]+``
@@ -34,6 +43,25 @@ _ID_CHARS = re.compile(r"[A-Za-z0-9_+]+")
 _MAX_CLIENT_ID = 128
 _MAX_SECRET = 64
 _MAX_USERNAME = 128
+
+# the end of a message only strict mode raises; front ends that are not Python code
+# replace it with their own way in (COGNITO_STRICT=0, --no-strict, a checkbox): strict_hint
+NON_STRICT_HINT = "pass strict=False to hash it exactly as given"
+
+#: ``COGNITO_STRICT=0`` (or false/no/off): hash values exactly as given (``strict=False``),
+#: read by ``get_target()`` and by every command that reads a secret.
+STRICT_ENV = "COGNITO_STRICT"
+_FALSE = ("0", "false", "no", "off")
+_TRUE = ("", "1", "true", "yes", "on")
+
+
+def strict_hint(message: str, how: str | None) -> str:
+    """``message`` with its "pass strict=False" advice replaced by ``how`` (None: dropped)."""
+    if how is None:
+        return message.replace(", or " + NON_STRICT_HINT, "")
+    return message.replace(NON_STRICT_HINT, how)
+
+
 
 _CHAR_NAMES = {
     "\n": "a newline (\\n)",
@@ -60,6 +88,25 @@ _WHITESPACE_HINT = {
         "never contain whitespace, so a hash made with it can never verify."
     ),
 }
+
+
+def strict_from_env(env: Mapping[str, str] | None = None) -> bool:
+    """``COGNITO_STRICT`` read: False for 0/false/no/off, True when unset or 1/true/yes/on.
+
+    Anything else is refused, so a typo never silently changes how values are checked.
+    """
+    env = os.environ if env is None else env
+    raw = env.get(STRICT_ENV, "")
+    value = raw.strip().lower() if isinstance(raw, str) else raw
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigurationError(
+        f"{STRICT_ENV}={raw!r} is neither on nor off. Set {STRICT_ENV}=0 to hash the client "
+        f"id, secret and username exactly as given, or unset it (or {STRICT_ENV}=1) for "
+        "Cognito's rules."
+    )
 
 
 def _describe_char(ch: str) -> str:
@@ -140,7 +187,7 @@ def _check_id_like(field: str, value: object, max_len: int, what: str, strict: b
             field,
             f"contains {bad!r}, which a Cognito {what} never contains (allowed: ASCII "
             f"letters, digits, '_' and '+').{hint} Copy it again from the app client "
-            "settings, or pass strict=False to hash it exactly as given.",
+            f"settings, or {NON_STRICT_HINT}.",
         )
     return text
 

@@ -11,10 +11,14 @@
   ``COGNITO_PASSWORD`` name a test user for the sign-in lessons.
   ``COGNITO_ENDPOINT_URL`` points at another endpoint (for example a local
   Cognito started with ``python -m cognito_helpers local``).
+  ``COGNITO_STRICT=0`` hashes the client id, secret and username exactly as
+  given instead of refusing what Cognito never issues (``strict=False``).
 
-Problems (a missing variable, a region that does not match the pool id,
-missing credentials for admin calls) are reported as
-:class:`~cognito_helpers.exceptions.ConfigurationError` before any call.
+Problems (a missing variable, a half-set configuration, a region that does not
+match the pool id, a malformed endpoint, a stray newline in a value, an
+``AWS_PROFILE`` that does not exist, missing credentials for admin calls) are
+reported as :class:`~cognito_helpers.exceptions.ConfigurationError` before any
+call, with what is wrong and how to fix it, never with a secret in it.
 """
 
 from __future__ import annotations
@@ -28,22 +32,45 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .exceptions import ConfigurationError, InvalidInputError
-from .hashing import check_client_id, check_client_secret, secret_hash
+from .hashing import (
+    STRICT_ENV,
+    check_client_id,
+    check_client_secret,
+    check_username,
+    secret_hash,
+    strict_from_env,
+    strict_hint,
+)
 from .redact import mask
 
-__all__ = ["ENV_VARS", "Target", "get_target", "local_cognito", "reset_local_target"]
+__all__ = [
+    "ENV_VARS",
+    "STRICT_ENV",
+    "Target",
+    "get_target",
+    "local_cognito",
+    "reset_local_target",
+    "strict_from_env",
+]
 
-#: The variables that select a real pool, with clearly fake examples (README).
+#: The variables that select a real pool, with clearly fake examples (README). The
+#: values are shaped like Cognito's (a 26-character client id, a 51-character secret
+#: of [a-z0-9]), so they pass ``get_target()`` (``tests/test_target.py``).
 ENV_VARS = {
     "COGNITO_USER_POOL_ID": "eu-west-1_AbCdEf123",
     "COGNITO_CLIENT_ID": "1example23456789abcdefghij",
-    "COGNITO_CLIENT_SECRET": "example-secret-read-from-your-secrets-store",
+    "COGNITO_CLIENT_SECRET": "example0secret0from0your0secrets0store0abcdefghijkl",
     "COGNITO_USERNAME": "test-user",
     "COGNITO_PASSWORD": "an-example-password",
     "AWS_REGION": "eu-west-1",
     "AWS_PROFILE": "my-profile",
     "COGNITO_ENDPOINT_URL": "http://127.0.0.1:5000",
 }
+
+# set without COGNITO_USER_POOL_ID / COGNITO_CLIENT_ID they mean nothing to the local
+# Cognito: a half-set configuration, reported instead of silently ignored
+_REAL_ONLY = ("COGNITO_CLIENT_SECRET", "COGNITO_ENDPOINT_URL", "COGNITO_USERNAME",
+              "COGNITO_PASSWORD")
 
 _POOL_ID = re.compile(r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+")
 
@@ -63,6 +90,7 @@ class Target:
     public_client_id: str | None = None
     internal_username: str | None = None
     profile: str | None = None
+    strict: bool = True
 
     def __repr__(self) -> str:
         where = self.endpoint_url or f"AWS {self.region}"
@@ -118,7 +146,7 @@ class Target:
         user = username or self.username
         if not user:
             raise ConfigurationError("no username given and COGNITO_USERNAME is not set.")
-        return secret_hash(user, self.client_id, self.client_secret)
+        return secret_hash(user, self.client_id, self.client_secret, strict=self.strict)
 
     def client(self) -> Any:
         """A boto3 ``cognito-idp`` client for this target."""
@@ -135,6 +163,7 @@ class Target:
                 region_name=self.region,
             )
         else:
+            self._check_profile()
             session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
         from .safelog import protect_sdk_logs
 
@@ -149,14 +178,29 @@ class Target:
         import boto3
 
         try:
+            self._check_profile()
             session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
             return session.get_credentials() is not None
         except Exception:  # profile not found and the like
             return False
 
+    def _check_profile(self) -> None:
+        if self.profile:
+            _check_profile(self.profile, {})
+
     def require_credentials(self) -> None:
         """Raise ConfigurationError, with what to do, if Admin* calls cannot be signed."""
+        if self.kind == "real":
+            self._check_profile()  # a profile that does not exist says so, not "set AWS_PROFILE"
         if not self.has_credentials:
+            if self.profile:
+                raise ConfigurationError(
+                    f"the AWS profile {self.profile!r} (AWS_PROFILE) exists but holds no "
+                    "credentials. Admin* calls (AdminInitiateAuth, DescribeUserPoolClient, ...) "
+                    f"are signed: run 'aws configure --profile {self.profile}' (or 'aws sso "
+                    "login'), or choose another profile. Public calls (InitiateAuth, SignUp) "
+                    "need none."
+                )
             raise ConfigurationError(
                 "no AWS credentials found. Admin* calls (AdminInitiateAuth, DescribeUserPoolClient, "
                 "...) are signed: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or "
@@ -174,7 +218,118 @@ def _region_of_pool(pool_id: str) -> str:
     return match.group("region")
 
 
-def _real_target(env: Mapping[str, str]) -> Target:
+def _check_profile(profile: str, env: Mapping[str, str]) -> None:
+    """Refuse an AWS_PROFILE that names no profile (boto3 would raise ProfileNotFound later)."""
+    import botocore.session
+
+    session = botocore.session.Session()
+    for var, setting in (("AWS_CONFIG_FILE", "config_file"),
+                         ("AWS_SHARED_CREDENTIALS_FILE", "credentials_file")):
+        if env.get(var):
+            session.set_config_variable(setting, env[var])
+    try:
+        known = list(session.available_profiles)
+    except Exception as exc:  # a config file that does not parse
+        raise ConfigurationError(
+            f"cannot read the AWS config files to find the profile {profile!r} (AWS_PROFILE): "
+            f"{exc.__class__.__name__}. Fix the file, or unset AWS_PROFILE."
+        ) from None
+    if profile in known:
+        return
+    files = " or ".join(
+        os.path.expanduser(str(session.get_config_variable(s)))
+        for s in ("config_file", "credentials_file")
+    )
+    listed = ", ".join(sorted(known)) if known else "none"
+    raise ConfigurationError(
+        f"AWS_PROFILE={profile!r} names a profile that does not exist (looked in {files}; "
+        f"profiles there: {listed}). Create it with 'aws configure --profile {profile}', set "
+        "AWS_PROFILE to one that exists, or unset it to use the default credentials."
+    )
+
+
+def _check_endpoint(url: str) -> str:
+    """COGNITO_ENDPOINT_URL as boto3 needs it, or a ConfigurationError saying what is wrong."""
+    from urllib.parse import urlsplit
+
+    example = "for example http://127.0.0.1:5000 or https://cognito-idp.eu-west-1.amazonaws.com"
+    bad = next((c for c in url if c.isspace() or not c.isprintable()), None)
+    if bad is not None:
+        where = "ends with" if url.rstrip() != url and url.strip() else "contains"
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL {where} {bad!r} (whitespace or a control character). "
+            f"Remove it where the variable is set; an endpoint is one URL, {example}."
+        )
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL={url!r} is not a URL ({exc}). Use {example}."
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL={url!r} must start with http:// or https://"
+            + (f", not {parts.scheme}://" if parts.scheme else "")
+            + f" (Cognito answers HTTP(S) only). Use {example}."
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError(
+            "COGNITO_ENDPOINT_URL carries a user name or password (user:pass@host); "
+            "Cognito endpoints take none, and boto3 would not send them. Remove it."
+        )
+    if not parts.hostname:
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL={url!r} has no host. Use {example}."
+        )
+    if port == 0:
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL={url!r}: port 0 is not a port to call. Use the port the "
+            f"server printed, {example}."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"COGNITO_ENDPOINT_URL={url!r} has a query or fragment; an endpoint is scheme, "
+            f"host and port only, {example}."
+        )
+    return url
+
+
+def _check_login(env: Mapping[str, str], strict: bool) -> tuple[str | None, str | None]:
+    """COGNITO_USERNAME and COGNITO_PASSWORD, refused when a stray newline or space would fail."""
+    username = env.get("COGNITO_USERNAME") or None
+    password = env.get("COGNITO_PASSWORD") or None
+    if username is not None:
+        try:
+            check_username(username, strict=strict)
+        except InvalidInputError as exc:
+            raise ConfigurationError(_env_message("COGNITO_USERNAME", exc)) from None
+    if password is not None:
+        if password != password.strip():
+            end = "ends" if password.rstrip() != password else "starts"
+            what = "a newline" if "\n" in (password[-1:] + password[:1]) else "whitespace"
+            raise ConfigurationError(
+                f"COGNITO_PASSWORD {end} with {what}, which Cognito never accepts at either end "
+                "of a password (a value from a file or `echo` output?). Remove it where the "
+                "variable is set."
+            )
+        if any(c in password for c in "\r\n") or not password.isprintable():
+            raise ConfigurationError(
+                "COGNITO_PASSWORD contains a line break or control character; a password "
+                "is one line. Remove it where the variable is set."
+            )
+    return username, password
+
+
+_FIX_STRICT = f"set {STRICT_ENV}=0 to hash it exactly as given"
+
+
+def _env_message(var: str, exc: InvalidInputError) -> str:
+    text = str(exc).split(": ", 1)[1] if ": " in str(exc) else str(exc)
+    return f"{var} " + strict_hint(text, _FIX_STRICT)
+
+
+def _real_target(env: Mapping[str, str], strict: bool = True) -> Target:
     pool_id = env.get("COGNITO_USER_POOL_ID", "").strip()
     client_id = env.get("COGNITO_CLIENT_ID", "").strip()
     missing = [
@@ -196,23 +351,29 @@ def _real_target(env: Mapping[str, str]) -> Target:
         )
     secret = env.get("COGNITO_CLIENT_SECRET") or None
     try:
-        check_client_id(client_id)
+        check_client_id(client_id, strict=strict)
         if secret is not None:
-            check_client_secret(secret)
+            check_client_secret(secret, strict=strict)
     except InvalidInputError as exc:
-        raise ConfigurationError(
-            f"COGNITO_{exc.field.upper()} {str(exc).split(': ', 1)[1]}"
-        ) from None
+        raise ConfigurationError(_env_message(f"COGNITO_{exc.field.upper()}", exc)) from None
+    endpoint = env.get("COGNITO_ENDPOINT_URL") or None
+    if endpoint is not None:
+        endpoint = _check_endpoint(endpoint)
+    username, password = _check_login(env, strict)
+    profile = env.get("AWS_PROFILE") or None
+    if profile is not None:
+        _check_profile(profile, env)
     return Target(
         kind="real",
         region=region,
         user_pool_id=pool_id,
         client_id=client_id,
         client_secret=secret,
-        endpoint_url=env.get("COGNITO_ENDPOINT_URL") or None,
-        username=env.get("COGNITO_USERNAME") or None,
-        password=env.get("COGNITO_PASSWORD") or None,
-        profile=env.get("AWS_PROFILE") or None,
+        endpoint_url=endpoint,
+        username=username,
+        password=password,
+        profile=profile,
+        strict=strict,
     )
 
 
@@ -234,14 +395,35 @@ def reset_local_target() -> None:
         _stop_local()
 
 
-def get_target(env: Mapping[str, str] | None = None, *, fresh: bool = False) -> Target:
+def get_target(
+    env: Mapping[str, str] | None = None, *, fresh: bool = False, strict: bool | None = None
+) -> Target:
     """The Cognito to use: real when ``COGNITO_USER_POOL_ID``/``COGNITO_CLIENT_ID`` are set,
     otherwise the local Cognito with its demo pool (one per process, reused;
     ``fresh=True`` provisions a new demo pool).
+
+    ``strict`` (default: ``COGNITO_STRICT``, on unless set to 0) refuses a client
+    id, secret or username that Cognito never issues; off, they are hashed exactly
+    as given. Taught in ``notebooks/01-setup-check.ipynb``.
     """
     env = os.environ if env is None else env
+    if not isinstance(env, Mapping):
+        raise InvalidInputError("env", f"expected a mapping of variables, got {type(env).__name__}.")
+    if strict is None:
+        strict = strict_from_env(env)
+    elif not isinstance(strict, bool):
+        raise InvalidInputError("strict", f"expected True or False, got {type(strict).__name__}.")
     if env.get("COGNITO_USER_POOL_ID") or env.get("COGNITO_CLIENT_ID"):
-        return _real_target(env)
+        return _real_target(env, strict)
+    stray = [var for var in _REAL_ONLY if env.get(var)]
+    if stray:
+        them = " and ".join(stray)
+        raise ConfigurationError(
+            f"{them} {'is' if len(stray) == 1 else 'are'} set but COGNITO_USER_POOL_ID and "
+            "COGNITO_CLIENT_ID are not, so it is not clear which Cognito you mean. To use your "
+            "pool, set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID too; to use the local "
+            f"Cognito, unset {them}."
+        )
     global _local, _local_target
     with _local_lock:
         if _local is None:

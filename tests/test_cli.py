@@ -313,3 +313,37 @@ def test_check_client_region_from_the_environment(local_cognito, demo) -> None:
     data = json.loads(proc.stdout)
     region = next(c for c in data["checks"] if c["name"] == "region")
     assert region["status"] == "problem" and "eu-west-1" in region["text"]
+
+
+# -- non-strict from the command line (issue 14 item 1) ---------------------------------
+
+ODD_SECRET = "example-secret-read-from-your-secrets-store"
+
+
+def test_hash_non_strict_from_flag_and_environment() -> None:
+    from cognito_helpers import secret_hash
+
+    refused = cli("hash", "-u", "alice", "-c", CLIENT_ID, secret=ODD_SECRET)
+    one_line_error(refused, "client_secret")
+    assert "pass --no-strict (or set COGNITO_STRICT=0) to hash it exactly as given" in refused.stderr
+    assert "strict=False" not in refused.stderr and ODD_SECRET not in refused.stderr
+    expected = secret_hash("alice", CLIENT_ID, ODD_SECRET, strict=False) + "\n"
+    flag = cli("hash", "-u", "alice", "-c", CLIENT_ID, "--no-strict", secret=ODD_SECRET)
+    assert (flag.returncode, flag.stdout) == (0, expected), flag.stderr
+    env = cli("hash", "-u", "alice", "-c", CLIENT_ID, secret=ODD_SECRET,
+              env={"COGNITO_STRICT": "0"})
+    assert (env.returncode, env.stdout) == (0, expected), env.stderr
+    typo = cli("hash", "-u", "alice", "-c", CLIENT_ID, secret=ODD_SECRET,
+               env={"COGNITO_STRICT": "nope"})
+    one_line_error(typo, "COGNITO_STRICT: 'nope' is neither on nor off")
+
+
+def test_every_command_that_hashes_takes_no_strict() -> None:
+    for command in ("hash", "verify"):
+        assert "--no-strict" in cli(command, "--help").stdout
+
+
+def test_commands_without_strict_give_no_python_advice() -> None:
+    proc = cli("snippet", "--lang", "go", "-c", "bad-id", "-u", "alice")
+    one_line_error(proc, "client_id")
+    assert "strict" not in proc.stderr

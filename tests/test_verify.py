@@ -89,3 +89,15 @@ def test_bad_input(cip, kwargs, field) -> None:
         verify_flow(cip, args.pop("client_id"), args.pop("username"), args.pop("password"),
                     **args)
     assert info.value.field == field
+
+
+def test_non_strict_hashes_the_secret_as_given(demo, cip) -> None:
+    """strict=False (COGNITO_STRICT=0, verify --no-strict) reaches Cognito with an odd secret."""
+    odd = "not-a-cognito-secret"
+    refused = verify_flow(cip, demo.client_id, demo.username, demo.password, client_secret=odd)
+    assert refused.key == "bad_input"
+    assert "set COGNITO_STRICT=0" in refused.cause and odd not in refused.cause
+    sent = verify_flow(cip, demo.client_id, demo.username, demo.password, client_secret=odd,
+                       strict=False)
+    assert sent.checks[0].status == "ok"  # hashed as given, then Cognito refuses the wrong secret
+    assert sent.key == "hash_mismatch"

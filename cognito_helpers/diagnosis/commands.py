@@ -15,7 +15,14 @@ import sys
 from typing import Any
 from urllib.parse import urlparse
 
-from ..cli_common import EXIT_FOUND, EXIT_OK, EXIT_UNREACHABLE, SECRET_ENV, read_secret
+from ..cli_common import (
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    SECRET_ENV,
+    read_secret,
+    strict_for,
+)
 from ..exceptions import ConfigurationError, InvalidInputError
 from .result import Diagnosis
 
@@ -288,6 +295,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         user_pool_id=args.user_pool_id,
         flow=args.flow,
         refresh=not args.no_refresh,
+        strict=strict_for(args.no_strict),
     )
     _show(d, args.json)
     return _exit_code(d)
@@ -315,6 +323,12 @@ def add_verify(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-refresh", action="store_true", help="stop after signing in")
     p.add_argument("--no-secret", action="store_true", help="the client has no secret")
     p.add_argument("--secret-file", metavar="FILE", help="read the client secret from FILE")
+    p.add_argument(
+        "--no-strict",
+        action="store_true",
+        help="hash the values exactly as given, without Cognito's character rules "
+        "(also COGNITO_STRICT=0)",
+    )
     p.add_argument(
         "--password-env",
         default="COGNITO_PASSWORD",

@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from ..exceptions import InvalidInputError
-from ..hashing import secret_hash
+from ..hashing import secret_hash, strict_hint
 from .check import _classify, pool_region
 from .explain import explain
 from .result import Check, Diagnosis
@@ -46,6 +46,7 @@ def verify_flow(
     user_pool_id: str | None = None,
     flow: str = "USER_PASSWORD_AUTH",
     refresh: bool = True,
+    strict: bool = True,
 ) -> Diagnosis:
     """Sign in (and refresh) with the hash computed correctly; report the first failing step.
 
@@ -53,7 +54,8 @@ def verify_flow(
     ``ADMIN_USER_PASSWORD_AUTH`` (AdminInitiateAuth, needs ``user_pool_id``
     and credentials). ``client_secret`` is needed when the client has one.
     Status ``ok`` when every step passed, ``problem`` with the failing step's
-    explanation otherwise.
+    explanation otherwise. ``strict=False`` hashes the values exactly as given
+    (``COGNITO_STRICT=0``, ``verify --no-strict``).
     """
     if flow not in FLOWS:
         raise InvalidInputError("flow", f"{flow!r} is not one of {', '.join(FLOWS)}.")
@@ -101,8 +103,12 @@ def verify_flow(
     auth: dict[str, str] = {"USERNAME": username, "PASSWORD": password}
     if client_secret is not None:
         try:
-            auth["SECRET_HASH"] = secret_hash(username, client_id, client_secret)
+            auth["SECRET_HASH"] = secret_hash(username, client_id, client_secret, strict=strict)
         except InvalidInputError as exc:
+            exc = InvalidInputError(exc.field, strict_hint(
+                str(exc).split(": ", 1)[-1],
+                "set COGNITO_STRICT=0 (verify --no-strict, strict=False in Python) to hash it "
+                "exactly as given"))
             steps.append(Check("compute hash", "problem", str(exc)))
             return Diagnosis(
                 kind="verify",
@@ -166,7 +172,8 @@ def verify_flow(
     if refresh and tokens.get("RefreshToken"):
         params = {"REFRESH_TOKEN": tokens["RefreshToken"]}
         if client_secret is not None:
-            params["SECRET_HASH"] = secret_hash(internal, client_id, client_secret)
+            params["SECRET_HASH"] = secret_hash(internal, client_id, client_secret,
+                                                strict=strict)
         step = "refresh (REFRESH_TOKEN_AUTH)"
         try:
             if flow == "ADMIN_USER_PASSWORD_AUTH":
