@@ -90,7 +90,7 @@ def test_explain_and_fingerprint_need_nothing_installed() -> None:
     result = _bash(fingerprint.replace("python3 ", f"{shlex.quote(python3)} -S "), env)
     assert result.returncode == 1, result.stderr
     assert "Mistake found: hex digest instead of base64." in result.stdout
-    assert "example0secret0from0your0secrets0store0abcdefghijk" not in result.stdout
+    assert "example0secret0from0your0secrets0store0abcdefghijkl" not in result.stdout
 
 
 def test_verify_signs_in_to_the_pool_named_in_the_environment(demo: ch.DemoPool) -> None:
