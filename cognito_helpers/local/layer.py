@@ -31,6 +31,7 @@ from typing import Any
 from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
+from .oauth import OAuthEndpoints, OAuthStore
 from .pools import UserPools
 from .signin import SignInFlows
 from .signup import Message, SignUpFamily
@@ -78,6 +79,8 @@ class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, UserPo
         self._pending_srp_a: dict[str, str] = {}  # moto session -> SRP_A, until the answer
         self._lock = threading.RLock()
         self._request = threading.local()  # the current request's signed region
+        self.oauth_store = OAuthStore()  # codes and sessions of the OAuth endpoints
+        self._oauth = OAuthEndpoints(self)
         self._handlers: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
             "CreateUserPool": self._create_pool,
             "CreateUserPoolClient": self._create_client,
@@ -112,6 +115,12 @@ class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, UserPo
         self._request.region = scope.group(1) if scope else None
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(TARGET_PREFIX):
+            # Cognito's OAuth 2.0 endpoints and the discovery document (local/oauth/).
+            answer = self._oauth.serve(environ)
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return [body]
             if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "/") == "/":
                 return self._error(
                     start_response,
