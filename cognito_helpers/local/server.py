@@ -39,6 +39,11 @@ ALL_FLOWS = [
 ]
 DUMMY_KEY_ID = "AKIALOCALCOGNITO0000"
 DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a credential
+# Cognito allows plain http only for localhost callback URLs (CreateUserPoolClient,
+# CallbackURLs); the demo's app would listen there.
+DEMO_CALLBACK_URL = "http://localhost:8080/callback"
+DEMO_LOGOUT_URL = "http://localhost:8080/"
+DEMO_OAUTH_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
 
 # AWS region names: us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2...
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
@@ -105,14 +110,31 @@ class DemoPool:
     email: str
     internal_username: str
     email_as_username: bool = False
+    # OAuth 2.0 (managed login): the pool's domain, its resource server's scope, the
+    # callback and sign-out URLs of both clients, and a machine-to-machine client.
+    domain: str = ""
+    resource_scope: str = ""
+    callback_url: str = DEMO_CALLBACK_URL
+    logout_url: str = DEMO_LOGOUT_URL
+    m2m_client_id: str = ""
+    m2m_client_secret: str = field(default="", repr=False)
 
     def __repr__(self) -> str:
         return (
             f"DemoPool(region={self.region!r}, user_pool_id={self.user_pool_id!r}, "
             f"client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, "
             f"public_client_id={self.public_client_id!r}, username={self.username!r}, "
-            f"password={mask(self.password, keep=0)!r})"
+            f"password={mask(self.password, keep=0)!r}, domain={self.domain!r})"
         )
+
+    def oauth_urls(self) -> dict[str, str]:
+        """The local OAuth 2.0 endpoints of this pool's domain, and its discovery document.
+
+        Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``.
+        """
+        from .oauth.urls import oauth_urls
+
+        return oauth_urls(self.endpoint_url, self.domain, self.user_pool_id)
 
     def env(self) -> dict[str, str]:
         """The environment variables an app (any language) needs to use this pool."""
@@ -128,6 +150,11 @@ class DemoPool:
             "COGNITO_PASSWORD": self.password,
             "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID,
             "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_KEY,
+            "COGNITO_DISCOVERY_URL": self.oauth_urls()["discovery"],
+            "COGNITO_OAUTH_CALLBACK_URL": self.callback_url,
+            "COGNITO_M2M_CLIENT_ID": self.m2m_client_id,
+            "COGNITO_M2M_CLIENT_SECRET": self.m2m_client_secret,
+            "COGNITO_RESOURCE_SCOPE": self.resource_scope,
         }
 
 
@@ -371,17 +398,50 @@ class LocalCognito:
         if email_as_username:
             pool_args["UsernameAttributes"] = ["email"]
         pool_id = cip.create_user_pool(**pool_args)["UserPool"]["Id"]
+        # A domain makes the pool serve its OAuth 2.0 endpoints (local/oauth/); a resource
+        # server gives machine-to-machine clients a custom scope.
+        domain = f"{pool_name}-{pool_id.rsplit('_', 1)[-1][:10].lower()}"
+        cip.create_user_pool_domain(UserPoolId=pool_id, Domain=domain)
+        cip.create_resource_server(
+            UserPoolId=pool_id,
+            Identifier="demo-api",
+            Name="demo-api",
+            Scopes=[
+                {"ScopeName": "read", "ScopeDescription": "Read the demo API"},
+                {"ScopeName": "write", "ScopeDescription": "Write to the demo API"},
+            ],
+        )
+        web_oauth: dict[str, Any] = {
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthScopes": [*DEMO_OAUTH_SCOPES, "demo-api/read"],
+            "CallbackURLs": [DEMO_CALLBACK_URL],
+            "LogoutURLs": [DEMO_LOGOUT_URL],
+            "SupportedIdentityProviders": ["COGNITO"],
+        }
         confidential = cip.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName="demo-confidential",
             GenerateSecret=True,
             ExplicitAuthFlows=ALL_FLOWS,
+            **web_oauth,
         )["UserPoolClient"]
         public = cip.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName="demo-public",
             GenerateSecret=False,
             ExplicitAuthFlows=ALL_FLOWS,
+            **web_oauth,
+        )["UserPoolClient"]
+        # client_credentials needs a secret and cannot share a client with the code flow
+        # (CreateUserPoolClient, AllowedOAuthFlows): a client of its own.
+        m2m = cip.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="demo-m2m",
+            GenerateSecret=True,
+            AllowedOAuthFlowsUserPoolClient=True,
+            AllowedOAuthFlows=["client_credentials"],
+            AllowedOAuthScopes=["demo-api/read", "demo-api/write"],
         )["UserPoolClient"]
         email = "alice@example.com"
         username = email if email_as_username else "alice"
@@ -410,6 +470,10 @@ class LocalCognito:
             email=email,
             internal_username=created["Username"],
             email_as_username=email_as_username,
+            domain=domain,
+            resource_scope="demo-api/read",
+            m2m_client_id=m2m["ClientId"],
+            m2m_client_secret=m2m["ClientSecret"],
         )
 
 
@@ -449,6 +513,12 @@ def serve_forever(
             print(f"  client+secret  {pool.client_id}  secret {mask(pool.client_secret)}")
             print(f"  public client  {pool.public_client_id}")
             print(f"  user           {pool.username}  password {mask(pool.password, keep=0)}")
+            print(f"  m2m client     {pool.m2m_client_id}  secret {mask(pool.m2m_client_secret)}"
+                  f"  scope {pool.resource_scope}")
+            urls = pool.oauth_urls()
+            print(f"  OAuth 2.0      domain {pool.domain}, callback URL {pool.callback_url}")
+            for name in ("discovery", "authorize", "token", "userinfo", "revoke", "logout"):
+                print(f"    {name:<10} {urls[name]}")
             if env_file:
                 _write_env_file(env_file, pool.env())
                 print(f"  settings (secret included) written to {env_file} (mode 600)")

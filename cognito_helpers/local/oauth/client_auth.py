@@ -24,7 +24,8 @@ API operations only. Rules, each from AWS's developer guide:
 - RFC 6749 section 2.3: a client MUST NOT use more than one authentication
   method in a request (header and body secret together: ``invalid_request``).
 - RFC 6749 section 2.3.1: the id and secret are form-urlencoded before Basic
-  encoding, so ``%3A`` in either is a colon after the split.
+  encoding; AWS's page shows them raw. Both forms are accepted (they differ
+  only for a custom secret with ``+``, and ``%`` never occurs in ``[\w+]``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def parse_basic(header: str) -> tuple[str, str]:
             "not the secret or a hash alone).",
         )
     client_id, _, secret = decoded.partition(":")
-    return urllib.parse.unquote_plus(client_id), urllib.parse.unquote_plus(secret)
+    return client_id, secret
 
 
 def _matching_secret(records: list[Any], sent: str) -> str | None:
@@ -107,6 +108,8 @@ def authenticate_client(
                 "body); use one method only.",
             )
         client_id, secret = parse_basic(authorization)
+        if client_id not in pool.clients and "%" in client_id:
+            client_id = urllib.parse.unquote_plus(client_id)
         method = "client_secret_basic"
         if body_id is not None and body_id != client_id:
             raise OAuthError(
@@ -144,6 +147,8 @@ def authenticate_client(
             "'Authorization: Basic base64(client_id:client_secret)'.",
         )
     secret_id = _matching_secret(records, secret)
+    if secret_id is None and method == "client_secret_basic" and "%" in secret:
+        secret_id = _matching_secret(records, urllib.parse.unquote_plus(secret))
     if secret_id is None:
         raise OAuthError(
             "invalid_client",
