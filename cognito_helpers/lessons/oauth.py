@@ -95,6 +95,20 @@ def _opener(jar: http.cookiejar.CookieJar | None = None) -> urllib.request.Opene
     return urllib.request.build_opener(*handlers)
 
 
+def _fetch(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request | str, timeout: float
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of one request, redirects not followed, the socket closed."""
+    try:
+        response = opener.open(request, timeout=timeout)
+    except urllib.error.HTTPError as err:
+        response = err
+    try:
+        return response.status, dict(response.headers), response.read()
+    finally:
+        response.close()
+
+
 def _check_loopback_or_https(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -115,11 +129,7 @@ def token_request(
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     if authorization is not None:
         request.add_header("Authorization", authorization)
-    try:
-        with _opener().open(request, timeout=timeout) as response:
-            status, raw, headers = response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as err:
-        status, raw, headers = err.code, err.read(), dict(err.headers)
+    status, headers, raw = _fetch(_opener(), request, timeout)
     try:
         body = json.loads(raw) if raw else {}
     except json.JSONDecodeError:
@@ -191,17 +201,14 @@ def sign_in_on_page(
     opener = _opener(jar)
     url = authorize_url
     for _ in range(3):  # authorize -> login page (or straight to the callback)
-        try:
-            response = opener.open(url, timeout=timeout)
-        except urllib.error.HTTPError as err:
-            response = err
-        location = response.headers.get("Location")
-        if response.status in (301, 302, 303) and location:
+        status, headers, raw = _fetch(opener, url, timeout)
+        location = headers.get("Location")
+        if status in (301, 302, 303) and location:
             if "/login?" not in location:
                 return _callback(location)
             url = location
             continue
-        page = response.read().decode("utf-8", "replace")
+        page = raw.decode("utf-8", "replace")
         break
     else:
         raise InvalidInputError("authorize_url", "too many redirects before the sign-in page.")
@@ -216,13 +223,10 @@ def sign_in_on_page(
         action, data=urllib.parse.urlencode(form).encode("utf-8"), method="POST"
     )
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
-    try:
-        response = opener.open(request, timeout=timeout)
-    except urllib.error.HTTPError as err:
-        response = err
-    location = response.headers.get("Location")
+    _, headers, raw = _fetch(opener, request, timeout)
+    location = headers.get("Location")
     if location:
         return _callback(location)
     again = _FormParser()
-    again.feed(response.read().decode("utf-8", "replace"))
+    again.feed(raw.decode("utf-8", "replace"))
     return SignInResult(None, message=" ".join(again.alert) or None)

@@ -23,7 +23,9 @@ from typing import Any
 
 from .config import domain_of_pool, find_domain
 from .store import OAuthStore
+from .token import CORS_HEADERS
 from .urls import DISCOVERY_PATH, domain_base, oauth_urls, split_path
+from .userinfo import bearer_error_headers
 from .wire import OAuthError, Response, json_response, oauth_error
 
 __all__ = ["OAuthEndpoints", "OAuthStore", "oauth_urls"]
@@ -75,9 +77,6 @@ class OAuthEndpoints:
             )
 
     def _error(self, endpoint: str, err: OAuthError) -> Response:
-        from .token import CORS_HEADERS
-        from .userinfo import bearer_error_headers
-
         headers = list(CORS_HEADERS) if endpoint == "token" else []
         headers += bearer_error_headers(err)
         if err.status == 405:

@@ -25,7 +25,7 @@ API operations only. Rules, each from AWS's developer guide:
   method in a request (header and body secret together: ``invalid_request``).
 - RFC 6749 section 2.3.1: the id and secret are form-urlencoded before Basic
   encoding; AWS's page shows them raw. Both forms are accepted (they differ
-  only for a custom secret with ``+``, and ``%`` never occurs in ``[\w+]``).
+  only for a custom secret with ``+``; ``%`` never occurs in a Cognito secret).
 """
 
 from __future__ import annotations

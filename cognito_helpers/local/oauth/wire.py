@@ -38,6 +38,7 @@ Response = tuple[str, list[tuple[str, str]], bytes]
 # far bigger is refused before it is read (the server keeps its memory).
 MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
+_MAX_DRAIN = 1024 * 1024
 
 _REASONS = {
     200: "OK",
@@ -184,6 +185,10 @@ def read_form(environ: Mapping[str, Any]) -> dict[str, str]:
     if length < 0:
         raise OAuthError("invalid_request", "Content-Length is not a number.")
     if length > MAX_FORM_BYTES:
+        # Drain a moderately big body so the connection stays in step; never read more.
+        stream, left = environ["wsgi.input"], min(length, _MAX_DRAIN)
+        while left > 0 and (chunk := stream.read(min(left, 65536))):
+            left -= len(chunk)
         raise OAuthError("invalid_request", f"the body is over {MAX_FORM_BYTES} bytes.")
     raw = environ["wsgi.input"].read(length) if length else b""
     try:
