@@ -442,3 +442,18 @@ def test_demo_banner_prints_the_oauth_urls(capsys, monkeypatch):
     assert server.serve_forever(demo=True) == 0
     out = capsys.readouterr().out
     assert "/oauth2/token" in out and "openid-configuration" in out and "m2m client" in out
+
+
+def test_an_api_refresh_token_works_at_the_token_endpoint(demo, cip):
+    result = cip.initiate_auth(
+        ClientId=demo.client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": demo.username, "PASSWORD": demo.password,
+                        "SECRET_HASH": secret_hash(demo.username, demo.client_id,
+                                                   demo.client_secret)},
+    )["AuthenticationResult"]
+    answer = ch.token_request(_urls(demo)["token"], {"grant_type": "refresh_token",
+                              "refresh_token": result["RefreshToken"]},
+                              authorization=ch.basic_authorization(demo.client_id,
+                                                                   demo.client_secret))
+    assert answer.status == 200 and {"id_token", "access_token"} <= set(answer.body)
+    assert _claims(answer.body["access_token"])["scope"] == "aws.cognito.signin.user.admin"

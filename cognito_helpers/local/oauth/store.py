@@ -48,8 +48,8 @@ class SignInSession:
 class OAuthStore:
     codes: dict[str, CodeGrant] = field(default_factory=dict)
     sessions: dict[str, SignInSession] = field(default_factory=dict)
-    # refresh token -> (scopes, auth_time) of the sign-in it came from
-    refresh_grants: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)
+    # refresh token -> the scopes of the sign-in it came from (local.tokens keeps the rest)
+    refresh_scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # origin_jti of revoked refresh tokens: their access tokens stop working too
     revoked_origins: set[str] = field(default_factory=set)
 

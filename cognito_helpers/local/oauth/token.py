@@ -34,9 +34,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
 from typing import Any
 
+from .. import tokens as local_tokens
 from .client_auth import authenticate_client
 from .config import ClientOAuth, Domain, custom_scopes
 from .minting import mint_client_credentials, mint_user_tokens
@@ -104,33 +104,31 @@ def _authorization_code(layer: Any, domain: Domain, form: dict[str, str], client
         nonce=grant.nonce,
     )
     if tokens.refresh_token is not None:
-        layer.oauth_store.refresh_grants[tokens.refresh_token] = (grant.scopes, grant.auth_time)
+        layer.oauth_store.refresh_scopes[tokens.refresh_token] = grant.scopes
     return json_response(tokens.body(), headers=CORS_HEADERS)
 
 
 def _refresh_token(layer: Any, domain: Domain, form: dict[str, str], client: Any) -> Response:
     refresh = _require(form, "refresh_token", "refresh_token")
-    entry = domain.pool.refresh_tokens.get(refresh)
-    if entry is None:
-        raise OAuthError(
-            "invalid_grant",
-            "Refresh token has been revoked" if refresh in domain.pool.refresh_tokens
-            else "the refresh token does not exist in this user pool.",
-        )
-    token_client, username, origin_jti = entry
-    if token_client != client.id:
+    grant = local_tokens.refresh_grant(domain.pool, refresh)
+    if grant is None:
+        raise OAuthError("invalid_grant", "the refresh token does not exist in this user pool.")
+    if domain.pool.refresh_tokens.get(refresh) is None:
+        raise OAuthError("invalid_grant", "Refresh token has been revoked")
+    if grant.rotated_at is not None:
+        raise OAuthError("invalid_grant", "the refresh token was rotated out.")
+    if grant.client_id != client.id:
         raise OAuthError("invalid_grant", "the refresh token was issued to another app client.")
-    user = domain.pool._get_user(username)
+    user = domain.pool._get_user(grant.username)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "the user of this refresh token no longer signs in.")
-    # A refresh token from InitiateAuth carries the API's one scope; auth_time stays
-    # the time of the original sign-in (OIDC Core 2).
-    scopes, auth_time = layer.oauth_store.refresh_grants.get(
-        refresh, (("aws.cognito.signin.user.admin",), int(time.time()))
-    )
+    # A refresh token from InitiateAuth carries the API's one scope; auth_time and
+    # origin_jti stay the original sign-in's (OIDC Core 12.2).
+    scopes = layer.oauth_store.refresh_scopes.get(refresh)
     tokens = mint_user_tokens(
-        domain.pool, client, user, list(scopes), auth_time=auth_time, origin_jti=origin_jti,
-        with_refresh=False,
+        domain.pool, client, user, list(scopes or (local_tokens.USER_POOL_SCOPE,)),
+        auth_time=grant.auth_time, origin_jti=grant.origin_jti, event_id=grant.event_id,
+        with_refresh=False, id_token=True if scopes is None else None,
     )
     return json_response(tokens.body(), headers=CORS_HEADERS)
 

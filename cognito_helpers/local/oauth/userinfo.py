@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from .config import ClientOAuth, Domain
+from .minting import verify_access_token_signature
 from .wire import OAuthError, Response, json_response
 
 __all__ = ["userinfo", "verify_access_token"]
@@ -36,15 +37,14 @@ def verify_access_token(
     domain: Domain, token: str, revoked_origins: set[str] | frozenset[str] = frozenset()
 ) -> dict[str, Any]:
     """The claims of ``token`` if it is a live access token of this pool (OAuthError if not)."""
-    from joserfc import jwt
-    from joserfc.errors import JoseError
-
     try:
-        decoded = jwt.decode(token, domain.pool.json_web_key, algorithms=["RS256"])
-    except (JoseError, ValueError, TypeError):
+        claims = verify_access_token_signature(domain.pool, token)
+    except ValueError as exc:
+        if str(exc) == "id-token":
+            raise OAuthError("invalid_token", "this is the ID token; userInfo takes the access "
+                             "token.", 401) from None
         raise OAuthError("invalid_token", "the access token is malformed or not signed by this "
                          "user pool.", 401) from None
-    claims = dict(decoded.claims)
     if claims.get("token_use") != "access":
         raise OAuthError("invalid_token", "this is not an access token (send the access token, "
                          "not the ID token).", 401)
