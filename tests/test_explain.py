@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from botocore.exceptions import ClientError
 from diagnosis_cases import CLIENT_ID, POOL_ID, REQUEST_ID, all_error_cases, message
 
 from cognito_helpers import InvalidInputError, explain, secret_hash
-from cognito_helpers.diagnosis.explain import CAUSES
+from cognito_helpers.diagnosis.explain import CAUSES, MESSAGE_PREFIXES
 from cognito_helpers.local.answers import CATALOGUE
 
 CASES = all_error_cases()
@@ -259,3 +260,64 @@ def test_a_log_with_several_errors_names_the_others() -> None:
     # one error alone lists no others (throttled and limit_exceeded share a text)
     assert explain(message("throttled")).alternatives == ()
     assert explain(message("hash_mismatch")).alternatives == ()
+
+
+# -- partial pastes (issue 14 item 3): how people paste and search the message ------------
+
+
+def _same_message(key: str) -> set[str]:
+    """Keys whose message reads the same (throttled / limit_exceeded: the code tells them apart)."""
+    return {k for k, e in CATALOGUE.items() if e.template == CATALOGUE[key].template}
+
+
+def _placeholder_free(template: str) -> str:
+    return " ".join(re.sub(r"\{\w+\}", " ", template).split())
+
+
+def test_every_message_has_a_characteristic_prefix() -> None:
+    assert set(MESSAGE_PREFIXES) == set(CATALOGUE)
+    for key, prefix in MESSAGE_PREFIXES.items():
+        whole = _placeholder_free(CATALOGUE[key].template)
+        assert whole.lower().startswith(prefix.lower()), (key, prefix)
+        assert len(prefix.split()) >= min(5, len(whole.split())), (key, prefix)
+        others = [_placeholder_free(e.template).lower() for k, e in CATALOGUE.items()
+                  if k not in _same_message(key)]
+        assert not any(o.startswith(prefix.lower()) for o in others), (key, prefix)
+
+
+PARTIAL_FORMS = {
+    "as is": "{p}",
+    "lower-case": "{lower}",
+    "trailing punctuation": "{p}...",
+    "exclamation": "'{lower}!'",
+    "boto3 prefix": "An error occurred ({code}) when calling the InitiateAuth operation: {p}",
+    "boto3 prefix, lower-case": "an error occurred ({code}) when calling the initiateauth "
+                                "operation: {lower}.",
+    "exception name": "{code}: {lower}",
+}
+
+
+@pytest.mark.parametrize("form", list(PARTIAL_FORMS))
+@pytest.mark.parametrize("key", list(CATALOGUE))
+def test_partial_pastes_of_every_message_are_recognised(key: str, form: str) -> None:
+    prefix = MESSAGE_PREFIXES[key]
+    text = PARTIAL_FORMS[form].format(p=prefix, lower=prefix.lower(), code=CATALOGUE[key].code)
+    d = explain(text)
+    assert d.status == "found", (text, d.to_text())
+    assert d.key in _same_message(key), text
+    assert "client_id" not in d.facts  # nothing invented
+
+
+def test_the_issue_s_paste() -> None:
+    d = explain("Unable to verify secret hash")
+    assert (d.status, d.key) == ("found", "hash_mismatch")
+    assert "the start of what AWS sends" in d.evidence[0]
+    with_id = explain(f"unable to verify secret hash for client {CLIENT_ID}.")
+    assert with_id.facts["client_id"] == CLIENT_ID
+    partial_with_id = explain(f"Client {CLIENT_ID} is configured with secret but")
+    assert (partial_with_id.key, partial_with_id.facts["client_id"]) == ("secret_missing", CLIENT_ID)
+
+
+def test_too_little_is_still_not_a_guess() -> None:
+    for text in ("Unable to verify", "does not exist", "not enabled", "secret hash"):
+        assert explain(text).status == "unknown", text

@@ -23,7 +23,7 @@ from ..redact import mask
 from .causes import CAUSES, Cause
 from .result import Diagnosis
 
-__all__ = ["CAUSES", "Cause", "explain"]
+__all__ = ["CAUSES", "MESSAGE_PREFIXES", "Cause", "explain"]
 
 _MAX_TEXT = 20_000  # longer pastes are searched in their first 20,000 characters
 
@@ -66,6 +66,65 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 _PATTERNS = [(key, _template_regex(CATALOGUE[key].template)) for key in _ORDER]
+
+# -- partial pastes: "Unable to verify secret hash", lower-case, without the client id --
+
+_MIN_WORDS = 5  # a prefix this long (or the whole message) names one message only
+
+
+def _template_items(template: str) -> list[tuple[str, str]]:
+    """The template as ("word", w) and ("placeholder", name) items, in order."""
+    items: list[tuple[str, str]] = []
+    for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", template.rstrip(".")):
+        items += [("word", w) for w in literal.split()]
+        if name:
+            items.append(("placeholder", name))
+    return items
+
+
+def _words(template: str) -> list[str]:
+    return [w for kind, w in _template_items(template) if kind == "word"]
+
+
+def _characteristic(key: str) -> str:
+    """The shortest start of ``key``'s message, placeholders left out, that names it alone.
+
+    At least ``_MIN_WORDS`` words (or the whole message); no other message
+    (with another text) starts with the same words.
+    """
+    words = _words(CATALOGUE[key].template)
+    others = [_words(e.template) for e in CATALOGUE.values()
+              if e.template != CATALOGUE[key].template]
+    for n in range(min(_MIN_WORDS, len(words)), len(words) + 1):
+        start = [w.lower() for w in words[:n]]
+        if not any([w.lower() for w in o[:n]] == start for o in others):
+            return " ".join(words[:n]).rstrip(",:;")
+    return " ".join(words)
+
+
+#: catalogue key -> the start of its message that is enough to recognise it
+#: ("Unable to verify secret hash"), as a person pastes or searches it
+MESSAGE_PREFIXES = {key: _characteristic(key) for key in CATALOGUE}
+
+
+def _prefix_regex(key: str) -> re.Pattern[str]:
+    """The characteristic start of ``key``'s message, each placeholder optional."""
+    need = len(MESSAGE_PREFIXES[key].split())
+    parts, seen = [], 0
+    for kind, value in _template_items(CATALOGUE[key].template):
+        if seen == need:
+            break
+        if kind == "placeholder":  # optional: pasted with or without the id
+            ph = _PLACEHOLDERS[value]
+            parts.append(r"(?:\s+" + ph + ")?" if parts else "(?:" + ph + r"\s+)?")
+            continue
+        word = value.rstrip(",:;") if seen == need - 1 else value
+        parts.append((r"\s+" if seen else "") + re.escape(word))
+        seen += 1
+    return re.compile(r"(?<![\w])" + "".join(parts), re.IGNORECASE)
+
+
+_PARTIAL = [(key, _prefix_regex(key)) for key in _ORDER]
 _CODES = {e.code.lower(): e.code for e in CATALOGUE.values()}
 _CODE_RE = re.compile(
     r"(?<![A-Za-z])(" + "|".join(sorted(_CODES, key=len, reverse=True)) + r")(?![A-Za-z])",
@@ -333,8 +392,10 @@ def explain(text: str) -> Diagnosis:
     flat = re.sub(r"(?<!\\)\\+([\"'])", r"\1", re.sub(r"\s+", " ", text))
     facts = _facts(flat)
     code = facts.get("exception")
-    for key, rx in _PATTERNS:
-        m = rx.search(flat)
+    found = [(key, rx.search(flat), False) for key, rx in _PATTERNS]
+    if not any(m for _, m, _ in found):  # the start of a message, as people paste and search it
+        found = [(key, rx.search(flat), True) for key, rx in _PARTIAL]
+    for key, m, partial in found:
         if not m:
             continue
         entry = CATALOGUE[key]
@@ -342,7 +403,13 @@ def explain(text: str) -> Diagnosis:
             value = m.groupdict().get(name)
             if value:
                 facts["auth_flow" if name == "flow" else name] = value
-        evidence = [f"message recognised: {m.group(0).strip()!r} (AWS sends it as {entry.code})"]
+        if partial:
+            whole = entry.message(client_id="<client id>", user_pool_id="<pool id>", flow="<FLOW>")
+            evidence = [f"message recognised: {m.group(0).strip()!r} (the start of what AWS "
+                        f"sends as {entry.code}: {whole!r})"]
+        else:
+            evidence = [f"message recognised: {m.group(0).strip()!r} (AWS sends it as "
+                        f"{entry.code})"]
         confidence = "high"
         if code:
             evidence.insert(0, f"exception: {code}")
