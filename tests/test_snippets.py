@@ -10,7 +10,10 @@ table); ``bash .ci/install-toolchains`` installs the toolchains.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -50,9 +53,18 @@ REQUIRED = {
 # dependencies; the tests build offline from them): never inside the repository.
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cognito-secret-hash-lab"
 # Lock files the rendered copy of a snippet needs beside it to build offline (as in the repository).
-LOCK_FILES = {"go": ("go.sum",), "go-v1": ("go.sum",)}
+LOCK_FILES = {"go": ("go.sum",), "go-v1": ("go.sum",), "rust": ("Cargo.lock",)}
 # Toolchain settings passed through from the caller's environment when set.
-PASS_THROUGH = ("GOPATH", "GOMODCACHE", "GOCACHE")
+PASS_THROUGH = ("GOPATH", "GOMODCACHE", "GOCACHE", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN",
+                "JAVA_HOME", "MAVEN_OPTS")
+CARGO_TARGET = CACHE / "cargo-target"  # shared by the repository's crate and its rendered copies
+RUST_PACKAGE = "cognito-secret-hash-signin"  # snippets/rust/Cargo.toml's package name
+# A rendered copy gets a package name of its own: in one target dir, two crates of the same
+# name overwrite each other's target/debug binary and `cargo run` may start the other one.
+RUST_RENDERED = RUST_PACKAGE + "-rendered"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Maven: offline (the local repository that install-toolchains filled), quiet, no colours
+MVN = ["mvn", "-o", "-B", "-q", "-Dstyle.color=never"]
 
 # (username, client id, client secret): the public known-answer vectors of
 # docs/facts.md#known-answer-vectors with their published hashes, then non-ASCII usernames.
@@ -88,6 +100,11 @@ def _base_env(tmp: Path) -> dict[str, str]:
         "GOFLAGS": "-mod=readonly -buildvcs=false",
         "GOPROXY": "off",
         "GOTOOLCHAIN": "local",
+        # Rust: the crates Cargo.lock pins, from Cargo's cache only; one target dir outside the repo
+        "CARGO_NET_OFFLINE": "true",
+        "CARGO_TARGET_DIR": str(CARGO_TARGET),
+        "CARGO_TERM_COLOR": "never",
+        "CARGO_PROFILE_DEV_DEBUG": "0",  # no debug info: a quicker build of the SDK on 2 cores
     }
     env.update({k: os.environ[k] for k in PASS_THROUGH if os.environ.get(k)})
     return env
@@ -104,6 +121,7 @@ class Toolchain:
     signin_missing: str
     env: dict[str, str]
     cwd: Path
+    out: Path
 
     def run(self, cmd: list[str], extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -117,11 +135,30 @@ def _missing(*tools: str) -> str:
     return f"{', '.join(absent)} not on PATH" if absent else ""
 
 
-def _compile(cmd: list[str], cwd: Path, env: dict[str, str]) -> None:
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+def _compile(cmd: list[str], cwd: Path, env: dict[str, str], *, timeout: float = 300,
+             offline_miss: str = "") -> str:
+    """Run a build; "" when it worked, the reason when ``offline_miss`` names a missing download."""
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
                           check=False)
     if done.returncode != 0:
+        output = done.stdout + done.stderr
+        if offline_miss and offline_miss in output:
+            return (f"{' '.join(cmd[:2])} found its pinned dependencies missing offline "
+                    "(bash .ci/install-toolchains fetches them)")
         pytest.fail(f"{' '.join(cmd)} failed in {cwd}:\n{done.stdout}\n{done.stderr}")
+    return ""
+
+
+def _maven(src: Path, out: Path, env: dict[str, str], phase: str) -> str:
+    """``mvn <phase>`` offline into ``out/mvn``; "" or why it cannot build."""
+    return _compile([*MVN, f"-Dsnippet.build.dir={out / 'mvn'}", phase], src, env, timeout=600,
+                    offline_miss="offline")
+
+
+def _java_classpath(out: Path) -> str:
+    """classes + the SDK's jars (target/classpath.txt, written by the pom's dependency plugin)."""
+    jars = (out / "mvn/classpath.txt").read_text(encoding="utf-8").strip()
+    return f"{out / 'mvn/classes'}{os.pathsep}{jars}"
 
 
 def _go_modules_missing(src: Path, env: dict[str, str]) -> str:
@@ -184,11 +221,30 @@ def _build(lang: str, src: Path, out: Path) -> Toolchain:
                 signin_cmd = ["php", "signin.php", "signin"]
         signin_missing = hash_missing or why_not
     elif lang == "java":
-        hash_missing = _missing("javac", "java")
+        # `mvn test` compiles, runs the JUnit tests of SecretHash (Surefire), writes the classpath
+        hash_missing = _missing("mvn", "java") or _maven(src, out, env, "test")
         if not hash_missing:
-            _compile(["javac", "-encoding", "UTF-8", "-d", str(out), "SecretHash.java"], src, env)
-            hash_cmd = ["java", "-cp", str(out), "SecretHash"]
-        signin_missing = why_not
+            hash_cmd = ["java", "-cp", str(out / "mvn/classes"), "SecretHash"]
+            signin_cmd = ["java", "-cp", _java_classpath(out), "SignIn"]
+        signin_missing = hash_missing
+    elif lang == "kotlin":
+        hash_missing = _missing("mvn", "java") or _maven(src, out, env, "package")
+        if not hash_missing:
+            hash_cmd = ["java", "-cp", _java_classpath(out), "SignInKt", "hash"]
+            signin_cmd = ["java", "-cp", _java_classpath(out), "SignInKt", "signin"]
+        signin_missing = hash_missing
+    elif lang == "rust":
+        # the first build compiles the SDK (minutes on 2 cores); later ones reuse CARGO_TARGET
+        hash_missing = _missing("cargo") or _compile(
+            ["cargo", "build", "--locked", "--offline", "--quiet"], src, env, timeout=1800,
+            offline_miss="offline")
+        if not hash_missing:
+            manifest = (src / "Cargo.toml").read_text(encoding="utf-8")
+            name = re.search(r'^name = "([^"]+)"$', manifest, re.MULTILINE).group(1)
+            shutil.copy2(CARGO_TARGET / "debug" / name, out / "snippet")
+            hash_cmd = [str(out / "snippet"), "hash"]
+            signin_cmd = [str(out / "snippet"), "signin"]
+        signin_missing = hash_missing
     elif lang == "csharp":
         hash_missing = _missing("mcs", "mono")
         if not hash_missing:
@@ -197,7 +253,7 @@ def _build(lang: str, src: Path, out: Path) -> Toolchain:
         signin_missing = why_not
     else:  # pragma: no cover - a language added to LANGUAGES without a builder
         pytest.fail(f"tests/test_snippets.py has no builder for {lang!r}")
-    return Toolchain(lang, hash_cmd, hash_missing, signin_cmd, signin_missing, env, src)
+    return Toolchain(lang, hash_cmd, hash_missing, signin_cmd, signin_missing, env, src, out)
 
 
 def _not_verified(lang: str, what: str, reason: str, *, required: bool) -> None:
@@ -241,6 +297,13 @@ def _write_rendered(lang: str, files: dict[str, str], where: Path) -> Path:
         (where / name).write_text(text, encoding="utf-8")
     for name in LOCK_FILES.get(lang, ()):
         shutil.copyfile(SNIPPETS_DIR / lang / name, where / name)
+    if lang == "rust":
+        for name in ("Cargo.toml", "Cargo.lock"):
+            text = (where / name).read_text(encoding="utf-8")
+            old = f'name = "{RUST_PACKAGE}"\n'
+            assert text.count(old) == 1, f"{name}: the package is no longer {RUST_PACKAGE}"
+            (where / name).write_text(text.replace(old, f'name = "{RUST_RENDERED}"\n'),
+                                      encoding="utf-8")
     if lang == "node" and (SNIPPETS_DIR / "node/node_modules").is_dir():
         (where / "node_modules").symlink_to(SNIPPETS_DIR / "node/node_modules")
     return where
@@ -319,16 +382,60 @@ def test_snippet_signs_in(toolchain, request, lang: str) -> None:
         assert secret not in done.stdout + done.stderr
 
 
+def _user_where(local_cognito, demo, lang: str, *, mistake_shows: bool):
+    """``demo`` with a user (the demo's own when it fits) for whom ``lang``'s mistake sends a
+    wrong hash (``mistake_shows``) or, by chance, the right one.
+
+    Only Java's URL-safe base64 depends on the user: it sends the right hash when the
+    hash has neither '+' nor '/' (about one user in four, notebook 08).
+    """
+    def shows(user: str) -> bool:
+        args = (user, demo.client_id, demo.client_secret)
+        return mistaken_hash(lang, *args) != secret_hash(*args)
+
+    if shows(demo.username) == mistake_shows:
+        return demo
+    user = next(f"{demo.username}{i}" for i in itertools.count()
+                if shows(f"{demo.username}{i}") == mistake_shows)
+    cip = local_cognito.client()
+    cip.admin_create_user(UserPoolId=demo.user_pool_id, Username=user, MessageAction="SUPPRESS")
+    cip.admin_set_user_password(UserPoolId=demo.user_pool_id, Username=user,
+                                Password=demo.password, Permanent=True)
+    return dataclasses.replace(demo, username=user)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
     tc = toolchain(lang)
     cmd = _signin_tool(tc)
-    demo = request.getfixturevalue("demo")
+    demo = _user_where(request.getfixturevalue("local_cognito"), request.getfixturevalue("demo"),
+                       lang, mistake_shows=True)
     done = tc.run(cmd, {**snippet_env(demo), "SNIPPET_MISTAKE": LANGUAGES[lang].mistake})
     assert done.returncode == 1, done.stderr
     assert done.stdout == _expected_error(demo.client_id)
     for secret in (demo.client_secret, demo.password):
         assert secret not in done.stdout + done.stderr
+
+
+def test_java_url_safe_mistake_signs_in_when_the_hash_has_no_plus_or_slash(
+        toolchain, local_cognito, demo) -> None:
+    """Notebook 08's point, with the real SignIn.java: the bug locks out only some users."""
+    tc = toolchain("java")
+    cmd = _signin_tool(tc)
+    lucky = _user_where(local_cognito, demo, "java", mistake_shows=False)
+    assert not {"+", "/"} & set(secret_hash(lucky.username, lucky.client_id, lucky.client_secret))
+    done = tc.run(cmd, {**snippet_env(lucky), "SNIPPET_MISTAKE": "urlsafe"})
+    assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
+
+
+def test_java_unit_tests_ran_on_the_public_vectors(toolchain) -> None:
+    """`mvn test` ran SecretHashTest (JUnit 5 through Surefire) and every test passed."""
+    tc = toolchain("java")
+    _hash_tool(tc)
+    report = (tc.out / "mvn/surefire-reports/TEST-SecretHashTest.xml").read_text(encoding="utf-8")
+    suite = report[report.index("<testsuite"):report.index(">", report.index("<testsuite"))]
+    counts = dict(re.findall(r'\b(tests|failures|errors|skipped)="(\d+)"', suite))
+    assert counts == {"tests": "4", "failures": "0", "errors": "0", "skipped": "0"}
 
 
 def test_snippet_reports_wrong_password(toolchain, demo) -> None:
@@ -488,13 +595,15 @@ def test_readme_run_commands(toolchain, demo) -> None:
         lang = line.split()[1].removeprefix("snippets/")
         tc = toolchain(lang)
         _signin_tool(tc)  # skip/fail like the snippet itself
-        done = subprocess.run(["bash", "-c", line], cwd=REPO, env={**tc.env, **snippet_env(demo)},
-                              capture_output=True, text=True, timeout=300, check=False)
-        expected = {
-            "hash": secret_hash(demo.username, demo.client_id, demo.client_secret) + "\n",
-            "signin": "signed in: got tokens\n",
-        }[line.split()[-1]]
-        assert (done.returncode, done.stdout) == (0, expected), f"{line}\n{done.stderr}"
+        # as written, but Maven offline: the tests never reach a registry
+        command = line.replace(" mvn ", " mvn -o ")
+        done = subprocess.run(["bash", "-c", command], cwd=REPO,
+                              env={**tc.env, **snippet_env(demo)}, capture_output=True, text=True,
+                              timeout=600, check=False)
+        expected = (secret_hash(demo.username, demo.client_id, demo.client_secret) + "\n"
+                    if line.split()[-1] == "hash" else "signed in: got tokens\n")
+        stdout = ANSI.sub("", done.stdout)  # Debian's Maven 3.8.7 prints colour resets under -q
+        assert (done.returncode, stdout) == (0, expected), f"{line}\n{done.stderr}"
 
 
 def test_snippet_env_carries_only_what_the_snippets_read(demo) -> None:

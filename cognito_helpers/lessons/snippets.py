@@ -225,6 +225,63 @@ _LANGS = [
         _mistaken=lambda u, c, s: _digest(u, c, s).hex(),
     ),
     Language(
+        key="java",
+        name="Java",
+        sdk="AWS SDK for Java 2.x (software.amazon.awssdk:cognitoidentityprovider)",
+        files=("src/main/java/SecretHash.java", "src/main/java/SignIn.java", "pom.xml"),
+        run_hash="mvn -q test && java -cp target/classes SecretHash",
+        run_signin='mvn -q test && java -cp "target/classes:$(cat target/classpath.txt)" SignIn',
+        ci=CI_SIGNIN,
+        ci_toolchain="JDK 17 + Maven 3.8; pom.xml pins the SDK 2.57.8 (Maven Central); "
+        "JUnit 5 tests of SecretHash on the public vectors (Surefire)",
+        why_not_signin="",
+        mistake="urlsafe",
+        mistake_code="Base64.getUrlEncoder().encodeToString(digest)",
+        mistake_note="'-' and '_' where Cognito expects '+' and '/' (same hash when neither occurs)",
+        env_call=r"(?:SecretHash\.)?env\(",
+        literal=_json_literal,
+        comment="//",
+        _mistaken=lambda u, c, s: base64.urlsafe_b64encode(_digest(u, c, s)).decode("ascii"),
+    ),
+    Language(
+        key="kotlin",
+        name="Kotlin (JVM)",
+        sdk="AWS SDK for Java 2.x, called from Kotlin",
+        files=("src/main/kotlin/SignIn.kt", "pom.xml"),
+        run_hash='mvn -q package && java -cp "target/classes:$(cat target/classpath.txt)" SignInKt hash',
+        run_signin='mvn -q package && java -cp "target/classes:$(cat target/classpath.txt)" SignInKt signin',
+        ci=CI_SIGNIN,
+        ci_toolchain="JDK 17 + Maven 3.8; pom.xml pins kotlin-maven-plugin 2.4.21 and the SDK "
+        "2.57.8 (Maven Central)",
+        why_not_signin="",
+        mistake="reversed",
+        mistake_code='mac.doFinal("$clientId$username".toByteArray())',
+        mistake_note="the string template written the other way round: client id, then username",
+        env_call=r"env\(",
+        literal=lambda value: _json_literal(value).replace("$", "\\$"),
+        comment="//",
+        _mistaken=lambda u, c, s: _b64(_digest(c, u, s)),
+    ),
+    Language(
+        key="rust",
+        name="Rust",
+        sdk="AWS SDK for Rust (aws-sdk-cognitoidentityprovider)",
+        files=("src/main.rs", "Cargo.toml"),
+        run_hash="cargo run -- hash",
+        run_signin="cargo run -- signin",
+        ci=CI_SIGNIN,
+        ci_toolchain="Rust 1.95 (rustup); Cargo.lock pins aws-sdk-cognitoidentityprovider 1.144.0, "
+        "hmac, sha2, base64 (crates.io)",
+        why_not_signin="",
+        mistake="nopad",
+        mistake_code="general_purpose::STANDARD_NO_PAD.encode(digest)",
+        mistake_note="no '=' padding: 43 characters instead of 44",
+        env_call=r"env\(",
+        literal=lambda value: f"String::from({_json_literal(value)})",
+        comment="//",
+        _mistaken=lambda u, c, s: _b64(_digest(u, c, s)).rstrip("="),
+    ),
+    Language(
         key="ruby",
         name="Ruby",
         sdk="AWS SDK for Ruby v3 (aws-sdk-cognitoidentityprovider)",
@@ -259,24 +316,6 @@ _LANGS = [
         literal=_single_quoted,
         comment="//",
         _mistaken=lambda u, c, s: _b64(_digest(u, c, s).hex().encode("ascii")),
-    ),
-    Language(
-        key="java",
-        name="Java",
-        sdk="AWS SDK for Java 2.x (software.amazon.awssdk:cognitoidentityprovider)",
-        files=("SecretHash.java", "SignIn.java"),
-        run_hash="java SecretHash.java",
-        run_signin="(with the SDK on the classpath) java SignIn",
-        ci=CI_HASH,
-        ci_toolchain="JDK 17 `javac` (SecretHash.java)",
-        why_not_signin="the SDK comes from Maven Central, which is out of reach",
-        mistake="urlsafe",
-        mistake_code="Base64.getUrlEncoder().encodeToString(digest)",
-        mistake_note="'-' and '_' where Cognito expects '+' and '/' (same hash when neither occurs)",
-        env_call=r"(?:SecretHash\.)?env\(",
-        literal=_json_literal,
-        comment="//",
-        _mistaken=lambda u, c, s: base64.urlsafe_b64encode(_digest(u, c, s)).decode("ascii"),
     ),
     Language(
         key="csharp",
@@ -561,7 +600,7 @@ def run_snippet(
 
 _CORE = re.compile(r"hmac|base64|pack\(|getEncoder|ComputeHash|\bmac\.|doFinal", re.IGNORECASE)
 _NOT_CORE = re.compile(
-    r"SNIPPET_MISTAKE|WRONG|SECRET_HASH =|throw |^\s*(//|#|\*)|^\s*(import|require|using [A-Z])"
+    r"SNIPPET_MISTAKE|WRONG|SECRET_HASH =|throw |^\s*(//|#|\*)|^\s*(import|require|using [A-Z]|use )"
     r"|^\s*\"(crypto|encoding)/"
 )
 

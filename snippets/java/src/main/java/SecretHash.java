@@ -3,7 +3,8 @@
 //   SECRET_HASH = base64( HMAC-SHA256( key = client secret, msg = username + client id ) )
 //
 // Reads COGNITO_CLIENT_ID, COGNITO_CLIENT_SECRET and COGNITO_USERNAME from the
-// environment and prints the hash:   java SecretHash.java
+// environment and prints the hash:   java src/main/java/SecretHash.java
+// (or, after `mvn -q test`, java -cp target/classes SecretHash)
 //
 // SNIPPET_MISTAKE=urlsafe shows the classic bug: Base64.getUrlEncoder() writes
 // '-' and '_' where Cognito expects '+' and '/'. Any other SNIPPET_MISTAKE value is
