@@ -91,10 +91,19 @@ _CAUSES = [
     ),
     Cause(
         "attempts_exceeded",
-        "Too many failed sign-ins for this user: Cognito blocks further attempts for a while.",
-        "Wait before trying again, and fix what made the earlier attempts fail (usually the "
-        "password, or a retry loop in the app) instead of retrying.",
-        ("The app's logs show repeated failed sign-ins for this user just before.",),
+        "Too many failed sign-ins for this user: Cognito has locked the user out for a while.",
+        "Stop retrying and wait: after five failed passwords in a row Cognito locks the user "
+        "for 1 second, doubling with each further failure up to about 15 minutes, and during "
+        "the lock even the right password is refused. Fix what made the attempts fail (the "
+        "password, a wrong SECRET_HASH is not it: that fails before the password is checked, "
+        "or a retry loop in the app). A successful sign-in after the lock, or 15 minutes "
+        "without attempts, resets the count.",
+        (
+            "The app's logs show five or more 'Incorrect username or password.' for this user "
+            "just before.",
+            "Waiting out the lock (up to about 15 minutes) and signing in once with the right "
+            "password works.",
+        ),
     ),
     Cause(
         "flow_not_enabled",
@@ -166,6 +175,43 @@ _CAUSES = [
         "The refresh token was revoked (RevokeToken, GlobalSignOut or AdminUserGlobalSignOut).",
         "Sign in again to get a new refresh token.",
         ("The app or an administrator signed the user out since the token was issued.",),
+    ),
+    Cause(
+        "refresh_token_reused",
+        "The refresh token was already rotated: this app client has refresh-token rotation "
+        "on, and the token's grace period is over.",
+        "Keep the NEW refresh token that every GetTokensFromRefreshToken answer carries and "
+        "use it next time; the one you sent stops working RetryGracePeriodSeconds (0-60) after "
+        "its first use. Two tabs or processes sharing one refresh token must share the newest "
+        "one, or sign in again.",
+        (
+            f"`{_CHECK}` shows RefreshTokenRotation Feature ENABLED on the client.",
+            "The app stored the first refresh token and never replaced it.",
+        ),
+    ),
+    Cause(
+        "refresh_rotation_enabled",
+        "REFRESH_TOKEN_AUTH on an app client with refresh-token rotation: such clients refresh "
+        "only with GetTokensFromRefreshToken.",
+        "Call GetTokensFromRefreshToken (ClientId, RefreshToken and the raw ClientSecret, no "
+        "SECRET_HASH) and keep the new refresh token it returns; or turn rotation off on the "
+        "client.",
+        (f"`{_CHECK}` shows RefreshTokenRotation Feature ENABLED on the client.",),
+    ),
+    Cause(
+        "session_expired",
+        "The sign-in session expired before the challenge was answered.",
+        "Start the sign-in again (InitiateAuth) and answer the challenge within the client's "
+        "AuthSessionValidity (3 minutes by default).",
+        ("The challenge answer came minutes after InitiateAuth.",),
+    ),
+    Cause(
+        "otp_mismatch",
+        "The sign-in code (e-mail or SMS one-time code, MFA code) is wrong.",
+        "Send the newest code delivered for this sign-in, exactly as received, in the "
+        "challenge's own field (EMAIL_OTP_CODE, SMS_OTP_CODE, SMS_MFA_CODE...), with the "
+        "Session of the challenge that sent it.",
+        ("The code came from an earlier sign-in attempt, or was typed with a mistake.",),
     ),
     Cause(
         "throttled",

@@ -60,7 +60,14 @@ _ENTRIES = [
         note="One public source.",
     ),
     AwsError("wrong_password", "NotAuthorizedException", "Incorrect username or password."),
-    AwsError("attempts_exceeded", "NotAuthorizedException", "Password attempts exceeded"),
+    AwsError(
+        "attempts_exceeded",
+        "NotAuthorizedException",
+        "Password attempts exceeded",
+        note="During a lockout: after 5 failed passwords in a row, 1 s doubling to about "
+        "15 min (developer guide, 'Lockout behavior for failed sign-in attempts'; the text "
+        "from public reports: amplify-js #9614, aws-sdk-js #4642).",
+    ),
     AwsError(
         "flow_not_enabled",
         "InvalidParameterException",
@@ -83,6 +90,34 @@ _ENTRIES = [
     ),
     AwsError("refresh_invalid", "NotAuthorizedException", "Invalid Refresh Token"),
     AwsError("refresh_revoked", "NotAuthorizedException", "Refresh Token has been revoked"),
+    AwsError(
+        "refresh_token_reused",
+        "RefreshTokenReuseException",
+        "Refresh token has been rotated and its grace period has passed.",
+        note="The exception is the API reference's (GetTokensFromRefreshToken: a refresh "
+        "token invalidated by refresh-token rotation); AWS does not document its message, "
+        "so this text is ours.",
+    ),
+    AwsError(
+        "refresh_rotation_enabled",
+        "InvalidParameterException",
+        "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken.",
+        note="API reference, RefreshTokenRotationType: rotation must be completed with "
+        "GetTokensFromRefreshToken. The message text is ours (not documented).",
+    ),
+    AwsError(
+        "session_expired",
+        "NotAuthorizedException",
+        "Invalid session for the user, session is expired.",
+        note="A challenge answered after the client's AuthSessionValidity (3 minutes by "
+        "default); text from public reports.",
+    ),
+    AwsError(
+        "otp_mismatch",
+        "CodeMismatchException",
+        "Invalid code or auth state for the user.",
+        note="A wrong sign-in code (EMAIL_OTP, SMS_MFA...); text from public reports.",
+    ),
     AwsError(
         "throttled",
         "TooManyRequestsException",

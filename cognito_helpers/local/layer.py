@@ -31,12 +31,16 @@ from typing import Any
 from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
+from .clock import Clock
+from .lockout import Lockout, PasswordLockout
 from .oauth import OAuthEndpoints, OAuthStore
 from .pools import UserPools
+from .refresh import RefreshFlows
 from .signin import SignInFlows
 from .signup import Message, SignUpFamily
 from .srp import SrpChallenge
 from .state import MotoState
+from .user_auth import ChoiceBasedSignIn
 from .validation import check_types
 
 __all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
@@ -53,7 +57,17 @@ _WELL_KNOWN = re.compile(r"/([^/]+)/\.well-known/(?:jwks\.json|openid-configurat
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, UserPools, MotoState):
+class FidelityLayer(
+    ChoiceBasedSignIn,
+    SignInFlows,
+    RefreshFlows,
+    PasswordLockout,
+    SignUpFamily,
+    ClientSecrets,
+    AppClients,
+    UserPools,
+    MotoState,
+):
     """WSGI middleware in front of moto's cognito-idp app, for one isolated account.
 
     ``account_id`` namespaces moto's (process-global) state: every request is
@@ -67,8 +81,12 @@ class FidelityLayer(SignInFlows, SignUpFamily, ClientSecrets, AppClients, UserPo
         account_id: str,
         *,
         on_check: Callable[[HashCheck], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.app = app
+        self.clock = clock or Clock()  # lockout and refresh grace periods (lessons move it)
+        self.lockout = Lockout(self.clock)
+        self._user_auth: dict[str, Any] = {}  # USER_AUTH session -> its step
         self.account_id = account_id
         self.on_check = on_check
         self.secrets: dict[str, list[SecretRecord]] = {}

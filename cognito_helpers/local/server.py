@@ -26,6 +26,7 @@ from typing import Any
 
 from ..exceptions import InvalidInputError, LocalCognitoError
 from ..redact import mask
+from .clock import Clock
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
 
 __all__ = ["DemoPool", "HashCheck", "LocalCognito", "Message", "SecretRecord", "serve_forever"]
@@ -36,7 +37,21 @@ ALL_FLOWS = [
     "ALLOW_USER_SRP_AUTH",
     "ALLOW_REFRESH_TOKEN_AUTH",
     "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_AUTH",
 ]
+# The demo pool's password policy (AWS's default) and first factors for USER_AUTH
+# (UpdateUserPool / CreateUserPool Policies.SignInPolicy.AllowedFirstAuthFactors).
+DEMO_POLICIES = {
+    "PasswordPolicy": {
+        "MinimumLength": 8,
+        "RequireUppercase": True,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": True,
+        "TemporaryPasswordValidityDays": 7,
+    },
+    "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]},
+}
 DUMMY_KEY_ID = "AKIALOCALCOGNITO0000"
 DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a credential
 # Cognito allows plain http only for localhost callback URLs (CreateUserPoolClient,
@@ -195,6 +210,7 @@ class LocalCognito:
         host: str = "127.0.0.1",
         port: int = 0,
         on_check: Callable[[HashCheck], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if not isinstance(region, str) or not _REGION.fullmatch(region):
             raise InvalidInputError(
@@ -208,6 +224,8 @@ class LocalCognito:
         self.account_id = _new_account_id()
         self._layer: FidelityLayer | None = None
         self._on_check = on_check
+        # Lockout and refresh grace periods run on this clock (advance_clock moves it).
+        self.clock = Clock(clock)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -223,7 +241,9 @@ class LocalCognito:
         _silence_request_logs()
         from werkzeug.serving import make_server
 
-        self._layer = FidelityLayer(_moto_app(), self.account_id, on_check=self._on_check)
+        self._layer = FidelityLayer(
+            _moto_app(), self.account_id, on_check=self._on_check, clock=self.clock
+        )
         # Bind ourselves: werkzeug's make_server calls sys.exit() when the port is taken.
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -346,6 +366,23 @@ class LocalCognito:
                 ),
             )
 
+    # -- the clock of lockouts and grace periods -------------------------------------
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the local Cognito's clock forward, as if ``seconds`` had passed.
+
+        Lockouts (:mod:`.lockout`) and refresh-token grace periods
+        (:mod:`.refresh`) run on this clock, so a lesson shows a lock expire
+        without waiting; token times (``iat``, ``exp``) stay on wall time.
+        Taught in ``notebooks/07-troubleshooting.ipynb``. Returns the new time.
+        """
+        return self.clock.advance(seconds)
+
+    def lockout_state(self, user_pool_id: str, username: str) -> tuple[int, float]:
+        """(failed passwords counted, seconds of lock left) for a user (internal name)."""
+        self._require_layer()
+        return self._layer.lockout.state(user_pool_id, username)  # type: ignore[union-attr]
+
     # -- codes ("e-mails") ---------------------------------------------------------
 
     @property
@@ -391,6 +428,7 @@ class LocalCognito:
         pool_args: dict[str, Any] = {
             "PoolName": pool_name,
             "AutoVerifiedAttributes": ["email"],
+            "Policies": DEMO_POLICIES,
             "Schema": [
                 {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
             ],

@@ -1,13 +1,14 @@
-"""Sign-in: InitiateAuth and its challenges, SRP, refresh and GetTokensFromRefreshToken.
+"""Sign-in: InitiateAuth and its challenges, SRP; refresh checks in :mod:`.refresh`.
 
 The hash in ``AuthParameters`` covers the ``USERNAME`` sent; in a challenge
 response, the canonical username Cognito returned; in a refresh, the internal
-username behind the token. Taught in ``notebooks/04-sign-in-flows.ipynb``.
+username behind the token. Every password goes through the lockout
+(:mod:`.lockout`); USER_AUTH is :mod:`.user_auth`'s. Taught in
+``notebooks/04-sign-in-flows.ipynb``.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
@@ -15,7 +16,10 @@ from ..operations import REFRESH_FLOWS
 from .answers import AwsFault
 from .srp import SrpChallenge, is_valid_public_value, start_challenge, verify_claim
 
-__all__ = ["SignInFlows"]
+__all__ = ["PASSWORD_FLOWS", "SignInFlows"]
+
+# Flows whose AuthParameters carry the PASSWORD itself (API reference, AuthParameters).
+PASSWORD_FLOWS = frozenset({"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"})
 
 
 class SignInFlows:
@@ -86,6 +90,12 @@ class SignInFlows:
             expected = auth["USERNAME"]
         self._check_hash(operation, params, client.id, expected)
         auth.pop("SECRET_HASH", None)
+        if flow == "USER_AUTH":
+            return self._user_auth_start(operation, pool, client, auth)
+        if flow in PASSWORD_FLOWS:
+            user = self._user(pool, auth["USERNAME"])
+            if user is not None and user.enabled:
+                self.verify_password(pool, user, auth.get("PASSWORD"))  # lockout counts here
         srp_a = auth.get("SRP_A") if flow == "USER_SRP_AUTH" else None
         if flow == "USER_SRP_AUTH" and not is_valid_public_value(srp_a):
             raise AwsFault("InvalidParameterException", "SRP_A is not a valid SRP public value.")
@@ -108,24 +118,6 @@ class SignInFlows:
 
         return self._moto(environ, params, post, on_error)
 
-    def _refresh_username(self, pool: Any, client: Any, token: Any) -> str:
-        if not isinstance(token, str) or token not in pool.refresh_tokens:
-            raise AwsFault.of("refresh_invalid")
-        entry = pool.refresh_tokens[token]
-        if entry is None:
-            raise AwsFault.of("refresh_revoked")
-        if entry[0] != client.id:
-            raise AwsFault.of("refresh_invalid")
-        rotation = client.extended_config.get("RefreshTokenRotation") or {}
-        if rotation.get("Feature") == "ENABLED":
-            raise AwsFault(
-                "InvalidParameterException",
-                "Refresh token rotation is enabled for this client; use GetTokensFromRefreshToken.",
-            )
-        user = self._user(pool, entry[1])
-        # The hash covers the internal username (the sub in email-as-username pools).
-        return user.username if user is not None else entry[1]
-
     def _respond_to_challenge(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
         operation = (
             "AdminRespondToAuthChallenge" if "UserPoolId" in params else "RespondToAuthChallenge"
@@ -144,6 +136,8 @@ class SignInFlows:
         responses.pop("SECRET_HASH", None)
         if not isinstance(responses.get("USERNAME"), str) or not responses["USERNAME"]:
             raise AwsFault("InvalidParameterException", "Missing required parameter USERNAME")
+        if self._is_user_auth_session(params.get("Session")):
+            return self._user_auth_respond(pool, client, params, canonical)
         if params.get("ChallengeName") == "PASSWORD_VERIFIER":
             # One answer per challenge, right or wrong, as with a used SRP session.
             state = self._srp.pop(session, None)
@@ -151,44 +145,16 @@ class SignInFlows:
             if state is None:
                 raise AwsFault("NotAuthorizedException", "Invalid session for the user.")
             challenge, moto_block = state
-            if not verify_claim(
+            self.lockout.guard(pool.id, canonical)
+            ok = verify_claim(
                 challenge,
                 str(responses.get("TIMESTAMP", "")),
                 str(responses.get("PASSWORD_CLAIM_SIGNATURE", "")),
-            ):
+            )
+            self.lockout.record(pool.id, canonical, ok=ok)
+            if not ok:
                 raise AwsFault.of("wrong_password")
+            if moto_block is None:  # USER_AUTH's PASSWORD_SRP: no moto session behind it
+                return self._user_auth_tokens(pool, client, canonical)
             responses["PASSWORD_CLAIM_SECRET_BLOCK"] = moto_block
         return self._moto(environ, params, lambda d: self._remember_challenge(d, pool))
-
-    def _get_tokens_from_refresh_token(
-        self, params: dict[str, Any], environ: dict[str, Any]
-    ) -> Any:
-        # Not in moto. Carries the raw ClientSecret, no hash (API reference).
-        pool, client = self._find_client(params.get("ClientId"))
-        records = self.client_secrets(client.id)
-        sent = params.get("ClientSecret")
-        if records and not any(
-            isinstance(sent, str) and hmac.compare_digest(sent.encode(), r.value.encode())
-            for r in records
-        ):
-            raise AwsFault.of("hash_mismatch", client_id=client.id)
-        token = params.get("RefreshToken")
-        if (
-            not isinstance(token, str)
-            or token not in pool.refresh_tokens
-            or pool.refresh_tokens[token] is None
-        ):
-            raise AwsFault.of("refresh_invalid")
-        if pool.refresh_tokens[token][0] != client.id:
-            raise AwsFault.of("refresh_invalid")
-        access, id_token, expires = pool.create_tokens_from_refresh_token(token)
-        return self._json_response(
-            {
-                "AuthenticationResult": {
-                    "AccessToken": access,
-                    "IdToken": id_token,
-                    "ExpiresIn": expires,
-                    "TokenType": "Bearer",
-                }
-            }
-        )

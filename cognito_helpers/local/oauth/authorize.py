@@ -315,9 +315,8 @@ def authorize(layer: Any, domain: Domain, base: str, environ: dict[str, Any]) ->
 def _check_password(layer: Any, pool: Any, client: Any, username: str, password: str) -> Any:
     """The user, if ``password`` is theirs; AwsFault with InitiateAuth's answer if not.
 
-    Interim: compares with moto's stored password and answers as the layer's
-    InitiateAuth does. The lockout module of the local Cognito replaces the
-    body of this function once it is on main.
+    The password goes through the layer's lockout (:mod:`..lockout`), as every
+    password path does: five failures lock the user, on the API and here alike.
     """
     user = pool._get_user(username) if username else None
     prevent = client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
@@ -325,8 +324,7 @@ def _check_password(layer: Any, pool: Any, client: Any, username: str, password:
         raise AwsFault.of("wrong_password" if prevent else "user_not_found")
     if not user.enabled:
         raise AwsFault("NotAuthorizedException", "User is disabled.")
-    if not hmac.compare_digest((user.password or "").encode(), password.encode()):
-        raise AwsFault.of("wrong_password")
+    layer.verify_password(pool, user, password)
     if user.status == "UNCONFIRMED":
         raise AwsFault.of("user_not_confirmed")
     return user

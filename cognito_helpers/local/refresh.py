@@ -1,0 +1,95 @@
+"""Refresh: REFRESH_TOKEN_AUTH's checks and GetTokensFromRefreshToken, with rotation.
+
+The hash in a REFRESH_TOKEN_AUTH call covers the internal username behind the
+token (the sub in email-as-username pools). GetTokensFromRefreshToken takes
+the raw ``ClientSecret``, no hash (API reference). Both keep the original
+sign-in's ``auth_time`` (:mod:`.tokens`).
+
+Refresh-token rotation (API reference, RefreshTokenRotationType;
+GetTokensFromRefreshToken): with the app client's ``RefreshTokenRotation``
+``Feature`` ``ENABLED``, GetTokensFromRefreshToken issues a new refresh token
+too, and the one sent stays valid for ``RetryGracePeriodSeconds`` (0-60; 0:
+invalid at once) so a client can retry; afterwards it gives
+``RefreshTokenReuseException`` ("a refresh token that has been invalidated by
+refresh-token rotation"). Rotation must be done with GetTokensFromRefreshToken:
+REFRESH_TOKEN_AUTH is refused on such clients. The grace period runs on the
+layer's clock (:mod:`.clock`), so a lesson can step over it. Taught in
+``notebooks/05-account-lifecycle.ipynb``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from .answers import AwsFault
+from .clock import Clock
+from .tokens import mint_from_grant, refresh_grant
+
+__all__ = ["RefreshFlows", "rotation_of"]
+
+MAX_GRACE_SECONDS = 60  # RefreshTokenRotationType: RetryGracePeriodSeconds 0-60
+
+
+def rotation_of(client: Any) -> tuple[bool, int]:
+    """(rotation enabled, grace period in seconds) of an app client."""
+    rotation = client.extended_config.get("RefreshTokenRotation") or {}
+    if not isinstance(rotation, dict) or rotation.get("Feature") != "ENABLED":
+        return False, 0
+    grace = rotation.get("RetryGracePeriodSeconds", 0)
+    if isinstance(grace, bool) or not isinstance(grace, int):
+        grace = 0
+    return True, max(0, min(grace, MAX_GRACE_SECONDS))
+
+
+class RefreshFlows:
+    """Mixed into :class:`~cognito_helpers.local.layer.FidelityLayer`: refresh-token calls."""
+
+    clock: Clock
+
+    def _live_grant(self, pool: Any, client: Any, token: Any) -> Any:
+        """The grant behind a usable refresh token of this client, or AWS's refusal."""
+        if not isinstance(token, str) or token not in pool.refresh_tokens:
+            raise AwsFault.of("refresh_invalid")
+        if pool.refresh_tokens[token] is None:  # RevokeToken, GlobalSignOut
+            raise AwsFault.of("refresh_revoked")
+        grant = refresh_grant(pool, token)
+        if grant is None or grant.client_id != client.id:
+            raise AwsFault.of("refresh_invalid")
+        return grant
+
+    def _refresh_username(self, pool: Any, client: Any, token: Any) -> str:
+        """REFRESH_TOKEN_AUTH: the internal username its hash must cover (checks first)."""
+        grant = self._live_grant(pool, client, token)
+        if rotation_of(client)[0]:
+            raise AwsFault.of("refresh_rotation_enabled")
+        user = self._user(pool, grant.username)
+        return user.username if user is not None else grant.username
+
+    def _get_tokens_from_refresh_token(
+        self, params: dict[str, Any], environ: dict[str, Any]
+    ) -> Any:
+        # Not in moto. Carries the raw ClientSecret, no hash (API reference).
+        pool, client = self._find_client(params.get("ClientId"))
+        records = self.client_secrets(client.id)
+        sent = params.get("ClientSecret")
+        if records and not any(
+            isinstance(sent, str) and hmac.compare_digest(sent.encode(), r.value.encode())
+            for r in records
+        ):
+            raise AwsFault.of("hash_mismatch", client_id=client.id)
+        token = params.get("RefreshToken")
+        grant = self._live_grant(pool, client, token)
+        rotate, grace = rotation_of(client)
+        now = self.clock.now()
+        if grant.rotated_at is not None and (grace == 0 or now - grant.rotated_at > grace):
+            # Rotated out and past its grace period (0: "immediately invalidates").
+            raise AwsFault.of("refresh_token_reused")
+        try:
+            issued = mint_from_grant(pool, grant, refresh_token=rotate)
+        except LookupError:
+            raise AwsFault.of("refresh_invalid") from None
+        if rotate and grant.rotated_at is None:
+            grant.rotated_at = now
+            grant.successor = issued.refresh_token
+        return self._json_response({"AuthenticationResult": issued.authentication_result()})
