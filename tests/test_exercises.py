@@ -226,3 +226,40 @@ def test_07_tickets_in_the_notebook_match_the_checker() -> None:
     assert found == {"notes": NOTES, "tickets": TICKETS}
     for k, ticket in TICKETS.items():
         assert ch.troubleshoot(**ticket).keys[-1] == ANSWERS[k]
+
+
+# -- notebook 07: the reasoning is graded, not the tool's key names (issue 14 item 4) ----
+
+RIGHT_07 = {
+    1: ["client_not_found", "wrong_region", "Wrong region", "region mismatch",
+        "the app calls us-east-1, the pool is in eu-west-1", "the hash is fine, the region is not"],
+    2: ["other_username", "alias", "the e-mail was hashed", "email instead of the sub",
+        "internal username", "hashed maria@example.com"],
+    3: ["secret_whitespace", "trailing newline", "newline in the secret",
+        "whitespace in the secret", "strip the secret read from the file"],
+}
+WRONG_07 = {
+    1: {"hash_mismatch": "not why", "secret_missing": "never got as far as the hash",
+        "pool_not_found": "user pool *client*", "typo in the client id": "AWS_REGION=us-east-1",
+        "missing IAM permission": "needs no AWS credentials", "banana": "where does the pool live"},
+    2: {"refresh_invalid": "Unable to verify secret hash", "secret_whitespace": "secret is fine",
+        "hex_digest": "encoding is right", "previous_secret": "secret is fine"},
+    3: {"username_whitespace": "'ops-bot'", "previous_secret": "Nothing in the ticket rotated",
+        "hex_digest": "the code is right", "wrong_region": "Cognito found it", "": "empty"},
+}
+
+
+@pytest.mark.parametrize("ticket", [1, 2, 3])
+def test_07_accepts_every_right_answer(ticket: int) -> None:
+    from cognito_helpers.lessons.exercises.nb07 import TICKETS
+
+    for answer in [*RIGHT_07[ticket], ch.troubleshoot(**TICKETS[ticket])]:
+        assert ch.check_exercise(f"07.{ticket}", answer).ok, answer
+
+
+@pytest.mark.parametrize("ticket", [1, 2, 3])
+def test_07_says_why_a_wrong_answer_is_wrong(ticket: int) -> None:
+    for answer, why in WRONG_07[ticket].items():
+        result = ch.check_exercise(f"07.{ticket}", answer)
+        assert result.status == "wrong", answer
+        assert why in result.message, (answer, result.message)
