@@ -79,6 +79,7 @@ _LAZY = {
     "sign_in_on_page": "lessons.oauth",
     "token_request": "lessons.oauth",
     "masked_tokens": "lessons.oauth",
+    "oauth_get": "lessons.oauth",
     # workshops: a participant's env file from `workshop up` (README, "Run a workshop")
     "load_env_file": "workshop",
 }
@@ -119,6 +120,7 @@ __all__ = [
     "local_cognito",
     "mask",
     "masked_tokens",
+    "oauth_get",
     "peek_token",
     "pkce_pair",
     "read_snippet",

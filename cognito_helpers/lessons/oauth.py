@@ -30,6 +30,7 @@ __all__ = [
     "SignInResult",
     "basic_authorization",
     "masked_tokens",
+    "oauth_get",
     "pkce_pair",
     "sign_in_on_page",
     "token_request",
@@ -129,6 +130,23 @@ def token_request(
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     if authorization is not None:
         request.add_header("Authorization", authorization)
+    status, headers, raw = _fetch(_opener(), request, timeout)
+    try:
+        body = json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        body = {"error": "not JSON", "text": raw[:200].decode("utf-8", "replace")}
+    return OAuthAnswer(status, body, headers.get("X-Local-Cognito-Reason"), headers)
+
+
+def oauth_get(url: str, *, bearer: str | None = None, timeout: float = 10) -> OAuthAnswer:
+    """GET a JSON endpoint (discovery document, userInfo with ``bearer``); redirects not followed.
+
+    A redirect is returned as status 302 with its ``Location`` in ``headers``.
+    """
+    _check_loopback_or_https(url)
+    request = urllib.request.Request(url)  # noqa: S310 - http(s) checked above
+    if bearer is not None:
+        request.add_header("Authorization", f"Bearer {bearer}")
     status, headers, raw = _fetch(_opener(), request, timeout)
     try:
         body = json.loads(raw) if raw else {}
