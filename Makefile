@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # jupyter refuses to start as root without --allow-root (containers, CI boxes)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test lint bench local app site site-serve clean
+.PHONY: lab test lint bench local app room site site-serve clean
 
 # A line per step: a fresh install is ~30-60 s that pip --quiet would leave silent.
 $(STAMP): requirements.txt pyproject.toml
@@ -51,6 +51,12 @@ bench: $(TEST_STAMP)
 #   make app APP=calculator   one app
 app: $(STAMP)
 	$(BIN)/python -m cognito_helpers app $(APP)
+
+# a workshop room on this machine: JupyterHub, one server per participant (README, "Run a workshop")
+room: $(STAMP)
+	@$(BIN)/python -m pip install --quiet -r room/requirements.txt
+	@cd room && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m cognito_helpers workshop room $(ROOM_ARGS)
 
 local: $(STAMP)
 	$(BIN)/python -m cognito_helpers local --demo

@@ -1,6 +1,7 @@
-"""The CLI's ``workshop up`` / ``workshop down`` (registered by ``cognito_helpers.cli``).
+"""The CLI's ``workshop up`` / ``down`` / ``room`` / ``status`` (registered by ``cognito_helpers.cli``).
 
-README, "Run a workshop", shows both commands; the work is :mod:`.provision`'s.
+README, "Run a workshop", shows them; the work is :mod:`.provision`'s (the
+pool) and :mod:`.room`'s (the JupyterHub room).
 """
 
 from __future__ import annotations
@@ -49,6 +50,54 @@ def _cmd_down(args: Any) -> int:
     return 0
 
 
+def _cmd_room(args: Any) -> int:
+    import signal
+    import subprocess
+
+    from .room import room_command, write_settings
+
+    host = args.host
+    if host not in ("127.0.0.1", "localhost", "::1") and not args.allow_remote:
+        raise InvalidInputError(
+            "--host",
+            f"{host!r} would let other machines reach the room; pass --allow-remote as well "
+            "if that is what you want (and put it behind TLS).",
+        )
+    participants = [f"{args.prefix}-{i:02d}" for i in range(1, args.participants + 1)]
+    settings = write_settings(
+        args.dir, port=args.port, host=host, auth="rehearsal", participants=participants
+    )
+    cmd, env = room_command(settings)
+    print(f"room at http://{host}:{args.port}/ for {len(participants)} participants "
+          f"({participants[0]} ... {participants[-1]}); rehearsal password in {settings} "
+          "(mode 600). Ctrl-C stops.", flush=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=args.dir)  # noqa: S603 - our own jupyterhub
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait()
+
+
+def _cmd_status(args: Any) -> int:
+    from .room import read_progress
+
+    progress = read_progress(args.dir)
+    if not progress:
+        print(f"no participant has started a server in {args.dir} yet")
+        return 0
+    exercises = sorted({e for results in progress.values() for e in results})
+    width = max(len(n) for n in progress)
+    print(f"{'participant':<{width}}  passed  " + "  ".join(exercises))
+    for name, results in progress.items():
+        marks = "  ".join(
+            ("yes" if results[e] else "no").center(len(e)) if e in results else "-".center(len(e))
+            for e in exercises
+        )
+        print(f"{name:<{width}}  {sum(results.values()):>6}  {marks}")
+    return 0
+
+
 def add_subcommand(sub: Any) -> None:
     """Register ``workshop up`` / ``workshop down`` on the CLI (``cli._SUBCOMMANDS``)."""
     p = sub.add_parser(
@@ -81,3 +130,24 @@ def add_subcommand(sub: Any) -> None:
                       help="find the pool by its tag (when the state file is lost)")
     common(down)
     down.set_defaults(func=_cmd_down)
+
+    room = actions.add_parser(
+        "room", help="run a JupyterHub room: one notebook server per participant"
+    )
+    room.add_argument("--dir", default="room-data", metavar="DIR",
+                      help="the room's state: hub database, settings, participants' homes")
+    room.add_argument("--participants", "-n", type=int, default=5, metavar="N",
+                      help="rehearsal participants <prefix>-01... (default 5)")
+    room.add_argument("--prefix", default="cognito-lab")
+    room.add_argument("--port", type=int, default=8000)
+    room.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this machine only)")
+    room.add_argument("--allow-remote", action="store_true",
+                      help="allow a --host other machines can reach")
+    room.set_defaults(func=_cmd_room)
+
+    status = actions.add_parser(
+        "status", help="which exercise checks each participant has passed"
+    )
+    status.add_argument("--dir", default="room-data", metavar="DIR", help="the room's directory")
+    status.set_defaults(func=_cmd_status)

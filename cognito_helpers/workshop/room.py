@@ -1,0 +1,195 @@
+"""A workshop room on one machine: a real JupyterHub with one server per participant.
+
+``python -m cognito_helpers workshop room --dir ROOM`` writes the room's
+settings (``ROOM/room.json``, mode 600) and runs ``jupyterhub`` with the
+configuration shipped beside this module (``jupyterhub_config.py``), bound to
+``127.0.0.1`` unless told otherwise. Each participant who signs in gets their
+own single-user server in ``ROOM/home/<username>/`` holding a copy of the
+notebooks; their kernels start their own local Cognito, or use the workshop
+pool when ``workshop up`` wrote an env file for them (``--workshop DIR``).
+
+Sign-in is the lesson itself when the room uses the workshop's Cognito pool
+(``--auth cognito``): JupyterHub's GenericOAuthenticator sends people to the
+pool's managed-login ``/oauth2/authorize``, and redeems the code at
+``/oauth2/token`` with the app client's secret as HTTP Basic, no SECRET_HASH.
+``--auth rehearsal`` uses one shared password instead.
+
+On one machine every server runs as the hub's OS user: homes are apart by
+directory, not by permissions. For a room where participants must not be able
+to read each other's files, use Zero to JupyterHub (README, "Run a workshop").
+Taught in the README, "Run a workshop".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ConfigurationError, InvalidInputError
+from ..lessons.exercises import PROGRESS_ENV  # where check cells record what passed
+
+__all__ = [
+    "CONFIG_FILE",
+    "PROGRESS_ENV",
+    "ROOM_SETTINGS_ENV",
+    "pre_spawn_hook",
+    "proxy_command",
+    "read_progress",
+    "room_command",
+    "write_settings",
+]
+
+CONFIG_FILE = Path(__file__).with_name("jupyterhub_config.py")
+ROOM_SETTINGS_ENV = "COGNITO_ROOM_SETTINGS"
+PROGRESS_FILE = ".cognito-lab/progress.jsonl"
+
+REPO = Path(__file__).resolve().parents[2]
+#: configurable-http-proxy, installed from npm by ``npm ci`` in room/ (pinned by its lock file)
+PROXY_BIN = REPO / "room" / "node_modules" / ".bin" / "configurable-http-proxy"
+# What a participant's home links to, read-only content beside their copy of notebooks/.
+_SHARED = ("snippets", "apps", "docs", "README.md", "requirements.txt", "pyproject.toml")
+
+
+def proxy_command() -> str:
+    """The configurable-http-proxy the room runs: the pinned one in room/, or one on PATH."""
+    if PROXY_BIN.exists():
+        return str(PROXY_BIN)
+    found = shutil.which("configurable-http-proxy")
+    if found:
+        return found
+    raise ConfigurationError(
+        "configurable-http-proxy (npm) is not installed. Install the pinned version with: "
+        "(cd room && npm ci)"
+    )
+
+
+def _bin(name: str) -> str:
+    path = Path(sys.executable).with_name(name)
+    if not path.exists():
+        raise ConfigurationError(
+            f"{name} is not installed in this environment; install the room's packages with: "
+            f"{Path(sys.executable).name} -m pip install -r room/requirements.txt"
+        )
+    return str(path)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def write_settings(
+    room_dir: str | os.PathLike[str],
+    *,
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    auth: str = "rehearsal",
+    participants: list[str] | None = None,
+    oauth: dict[str, str] | None = None,
+    workshop_dir: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write ``room.json`` (mode 600: it holds the instructor token and any client secret)."""
+    if auth not in ("rehearsal", "cognito"):
+        raise InvalidInputError("auth", f"{auth!r}: use 'cognito' or 'rehearsal'.")
+    if auth == "cognito" and not oauth:
+        raise InvalidInputError("auth", "'cognito' needs the pool's OAuth settings (--workshop DIR).")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise InvalidInputError("port", f"{port!r} is not a port number (1-65535).")
+    room = Path(room_dir).resolve()
+    room.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (room / "home").mkdir(mode=0o700, exist_ok=True)
+    previous: dict[str, Any] = {}
+    settings_file = room / "room.json"
+    if settings_file.exists():  # keep the instructor token across restarts
+        previous = json.loads(settings_file.read_text(encoding="utf-8"))
+    settings = {
+        "room_dir": str(room),
+        "bind_url": f"http://{host}:{port}",
+        "hub_port": _free_port(),
+        "proxy_api_port": _free_port(),
+        "proxy_command": proxy_command(),
+        "singleuser_command": _bin("jupyterhub-singleuser"),
+        "auth": auth,
+        "participants": participants or [],
+        "rehearsal_password": previous.get("rehearsal_password") or secrets.token_urlsafe(9),
+        "instructor_token": previous.get("instructor_token") or secrets.token_hex(24),
+        "oauth": oauth or {},
+        "workshop_dir": str(Path(workshop_dir).resolve()) if workshop_dir else "",
+        "notebooks": str(REPO / "notebooks"),
+    }
+    fd = os.open(settings_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        json.dump(settings, fh, indent=2)
+    return settings_file
+
+
+def _settings() -> dict[str, Any]:
+    return json.loads(Path(os.environ[ROOM_SETTINGS_ENV]).read_text(encoding="utf-8"))
+
+
+def prepare_home(home: Path, settings: dict[str, Any]) -> None:
+    """A participant's home: their own copy of notebooks/, links to the shared content."""
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    notebooks = home / "notebooks"
+    if not notebooks.exists():  # a participant's edits survive a restart of their server
+        shutil.copytree(
+            settings["notebooks"],
+            notebooks,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    for name in _SHARED:
+        target, link = REPO / name, home / name
+        if target.exists() and not link.exists():
+            link.symlink_to(target)
+    (home / PROGRESS_FILE).parent.mkdir(mode=0o700, exist_ok=True)
+
+
+def pre_spawn_hook(spawner: Any) -> None:
+    """JupyterHub's hook before a participant's server starts: their home and environment."""
+    settings = _settings()
+    name = spawner.user.name
+    home = Path(settings["room_dir"]) / "home" / name
+    prepare_home(home, settings)
+    spawner.notebook_dir = str(home)
+    env = {PROGRESS_ENV: str(home / PROGRESS_FILE)}
+    if settings.get("workshop_dir"):
+        from .envfile import load_env_file
+
+        env_file = Path(settings["workshop_dir"]) / "env" / f"{name}.env"
+        if env_file.is_file():  # the workshop pool's settings for this participant
+            load_env_file(env_file, environ=env)
+    spawner.environment.update(env)
+
+
+def read_progress(room_dir: str | os.PathLike[str]) -> dict[str, dict[str, bool]]:
+    """Per participant, each exercise's latest result, from their own home's record."""
+    out: dict[str, dict[str, bool]] = {}
+    homes = Path(room_dir) / "home"
+    for home in sorted(homes.iterdir()) if homes.is_dir() else []:
+        record = home / PROGRESS_FILE
+        results: dict[str, bool] = {}
+        if record.is_file():
+            for line in record.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                    results[str(entry["exercise"])] = bool(entry["passed"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line a participant broke: skip it, keep the rest
+        out[home.name] = results
+    return out
+
+
+def room_command(settings_file: Path) -> tuple[list[str], dict[str, str]]:
+    """The ``jupyterhub`` command line and environment that run the room."""
+    env = dict(os.environ)
+    env[ROOM_SETTINGS_ENV] = str(settings_file)
+    return [_bin("jupyterhub"), "-f", str(CONFIG_FILE)], env
