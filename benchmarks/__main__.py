@@ -1,7 +1,8 @@
 """``python -m benchmarks [NAME ...] [--markdown] [--quick]``: run the benchmarks, print a table.
 
-NAMEs: cli, diagnosis, local, suite, install (default: all, in that order;
-install builds two fresh venvs and takes a few minutes). ``--markdown`` prints
+NAMEs: cli, diagnosis, local, suite, install, site (default: all, in that order;
+install builds two fresh venvs and takes a few minutes; site builds the static site
+and opens it in Chromium). ``--markdown`` prints
 the table as the README's "Benchmarks" section shows it, with date and machine.
 ``--quick`` runs fewer rounds (a smoke run, not for the README).
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 from ._util import Result, fmt, machine
 
-NAMES = ("cli", "diagnosis", "local", "suite", "install")
+NAMES = ("cli", "diagnosis", "local", "suite", "install", "site")
 
 
 def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
@@ -36,6 +37,10 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
         from . import bench_suite
 
         return lambda: bench_suite.bench(rounds=1 if quick else 3, full=not quick)
+    if name == "site":
+        from . import bench_site
+
+        return lambda: bench_site.bench(rounds=1 if quick else 3)
     if name == "install":
         from . import bench_install
 

@@ -435,6 +435,7 @@ def build(*, clean: bool = False) -> dict:
     # jupyterlite's task cache (doit) would skip merging a changed jupyter-lite.json
     (BUILD / ".jupyterlite.doit.db").unlink(missing_ok=True)
     log("voici build (JupyterLite lab + voici)")
+    voici_started = time.monotonic()
     voici_log = BUILD / "voici-build.log"
     with voici_log.open("wb") as out:
         try:
@@ -446,6 +447,7 @@ def build(*, clean: bool = False) -> dict:
         except BuildError as exc:
             tail = "\n".join(voici_log.read_text(errors="replace").splitlines()[-30:])
             raise BuildError(f"{exc}; the end of {voici_log}:\n{tail}") from None
+    voici_seconds = time.monotonic() - voici_started
     dropped = drop_cdn_links(OUTPUT)
     if not dropped:
         raise BuildError("the Voici pages no longer link FontAwesome from the CDN: check "
@@ -454,9 +456,13 @@ def build(*, clean: bool = False) -> dict:
     (OUTPUT / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
     size = site_size(OUTPUT)
     seconds = time.monotonic() - started
-    log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s: {size / 1e6:.1f} MB, "
-        f"Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
-    return {"seconds": seconds, "bytes": size, "packages": sorted(lock["packages"])}
+    runtime = sum((OUTPUT / "static" / "pyodide" / name).stat().st_size for name in RUNTIME_FILES)
+    summary = {"seconds": round(seconds, 2), "voici_seconds": round(voici_seconds, 2),
+               "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"])}
+    (BUILD / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s (voici build {voici_seconds:.1f} s): "
+        f"{size / 1e6:.1f} MB, Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
