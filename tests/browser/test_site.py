@@ -1,7 +1,8 @@
 """The static site (``make site``) in a real browser: Python runs in the page, nothing leaves it.
 
 The module builds the site with ``make site`` (a few seconds once its downloads are
-cached), serves ``site/_output`` with ``python -m http.server`` on loopback, and opens
+cached), serves ``site/_output`` with ``python -m http.server`` on loopback under a path
+prefix, as GitHub Pages serves a project's site, and opens
 each page in Debian's Chromium: the two apps (Voici), lessons 03 and 07 (JupyterLite),
 the landing page. It types into the widgets and checks what the page computed against
 this package run here (the right hash, the mistake named, the error explained).
@@ -54,6 +55,8 @@ COLD_START_S = 180  # a generous ceiling for a test; the budget (15 s) is in ben
 LESSON_03 = "lessons/03-compute-the-hash.ipynb"
 LESSON_07 = "lessons/07-explain-and-fingerprint.ipynb"
 PACKAGE = ROOT / "cognito_helpers"
+# GitHub Pages serves a project's site under /<repository>/: so does this test's server
+PREFIX = "/cognito-secret-hash-lab"
 
 
 # -- the site, its server, a browser that records every request ----------------------------
@@ -76,12 +79,15 @@ def built_site(browser_ready: None) -> Path:
 @pytest.fixture(scope="module")
 def site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
-    log = tmp_path_factory.mktemp("site-server") / "http.log"
+    home = tmp_path_factory.mktemp("site-server")
+    (home / "pages").mkdir()
+    (home / "pages" / PREFIX.strip("/")).symlink_to(built_site, target_is_directory=True)
     server = Server(
         "site (python -m http.server)",
         [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
-         str(built_site), str(port)],
-        {**os.environ, "PYTHONUNBUFFERED": "1"}, built_site, port, "/", log,
+         str(home / "pages"), str(port)],
+        {**os.environ, "PYTHONUNBUFFERED": "1"}, home / "pages", port, f"{PREFIX}/",
+        home / "http.log",
     )
     try:
         server.start()
@@ -230,8 +236,12 @@ def _fill_and_check_diagnosis(tab: Tab, scope: Any, case: dict[str, str]) -> Non
     assert case["secret"] not in text and right not in text
 
 
+def _url(site: Server, path: str = "") -> str:
+    return f"{site.base_url}{PREFIX}/{path}"
+
+
 def _open_lesson(tab: Tab, site: Server, path: str) -> None:
-    tab.page.goto(f"{site.base_url}/lab/index.html?path={path}")
+    tab.page.goto(_url(site, f"lab/index.html?path={path}"))
     _wait(tab, path, "st.ready && st.kernel === 'idle'", COLD_START_S * 1000)
 
 
@@ -275,14 +285,14 @@ def _checkout_files() -> dict[str, str]:
 def test_landing_page_links_every_app_and_lesson_and_says_what_needs_make_lab(
         tab: Tab, site: Server):
     page = tab.page
-    page.goto(f"{site.base_url}/")
+    page.goto(_url(site))
     text = page.locator("body").inner_text()
     assert "no local Cognito in the browser" in text and "make lab" in text
     links = {a.get_attribute("id"): a.get_attribute("href")
              for a in page.locator("a[id]").all()}
     assert set(links) == {"app-calculator", "app-diagnose", "lesson-03", "lesson-07"}
     for name, href in links.items():
-        response = page.request.get(f"{site.base_url}/{href.split('?')[0]}")
+        response = page.request.get(_url(site, href.split("?")[0]))
         assert response.status == 200, f"{name}: {href} answers {response.status}"
     # every other lesson is named as one to run on your machine
     for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -293,7 +303,7 @@ def test_landing_page_links_every_app_and_lesson_and_says_what_needs_make_lab(
 def test_calculator_app_computes_the_hash_in_the_page(tab: Tab, site: Server):
     page = tab.page
     started = time.monotonic()
-    page.goto(f"{site.base_url}/voici/render/apps/calculator.html")
+    page.goto(_url(site, "voici/render/apps/calculator.html"))
     page.get_by_label("Client secret").wait_for(state="visible", timeout=COLD_START_S * 1000)
     assert "hash_calculator" not in page.locator("body").inner_text()  # no code on the page
     username, client_id, secret = _inputs()
@@ -305,7 +315,7 @@ def test_calculator_app_computes_the_hash_in_the_page(tab: Tab, site: Server):
 
 def test_diagnosis_app_explains_the_error_and_names_the_mistake(tab: Tab, site: Server):
     page = tab.page
-    page.goto(f"{site.base_url}/voici/render/apps/diagnose.html")
+    page.goto(_url(site, "voici/render/apps/diagnose.html"))
     page.get_by_label("Error text").wait_for(state="visible", timeout=COLD_START_S * 1000)
     assert "troubleshooter" not in page.locator("body").inner_text()
     _fill_and_check_diagnosis(tab, page, _diagnosis_case())
@@ -387,6 +397,9 @@ def test_no_request_left_the_site(recording_browser: RecordingBrowser, site: Ser
     assert not outside, f"requests that left the site (all listed in {report}): {outside}"
     local = [r["url"] for r in pages if urlsplit(r["url"]).hostname in LOOPBACK]
     assert all(urlsplit(u).port == site.port for u in local), local
+    # and only under the site's path, as on GitHub Pages (no page assumes it is at /)
+    assert all(urlsplit(u).path.startswith(f"{PREFIX}/") for u in local), [
+        u for u in local if not urlsplit(u).path.startswith(f"{PREFIX}/")]
     # the server saw the runtime and the wheels being fetched from it
     served = Path(site.log_path).read_text(errors="replace")
     for name in ("pyodide.asm.wasm", "pyodide-lock.json", "cognito_secret_hash_lab-"):
