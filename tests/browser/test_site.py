@@ -22,10 +22,12 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import string
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -348,6 +350,31 @@ def test_lesson_07_explain_and_fingerprint_runs_in_the_page(tab: Tab, site: Serv
     form = tab.page.locator(".jp-OutputArea-output", has=tab.page.get_by_label("Error text"))
     assert form.count() == 1
     _fill_and_check_diagnosis(tab, form, _diagnosis_case())
+
+
+def test_make_site_serve_serves_the_site_as_the_readme_says(built_site: Path, tmp_path: Path):
+    """README: ``make site-serve`` (``SITE_PORT=...``) serves site/_output on 127.0.0.1."""
+    port = free_port()
+    log = tmp_path / "site-serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(["make", "site-serve", f"SITE_PORT={port}"], cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"make site-serve did not serve on {port}: "
+                                         f"{log.read_text()[-2000:]}") from None
+                time.sleep(0.2)
+        assert "Cognito Secret Hash Lab, in your browser" in body
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
 
 
 def _netlog_requests(netlog: Path) -> list[dict[str, str]]:
