@@ -23,6 +23,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from room_harness import cognito_room_running, oauth_sign_in
 
 from cognito_helpers.exceptions import WorkshopError
 from cognito_helpers.workshop.room import PROXY_BIN, read_progress
@@ -173,3 +174,59 @@ def test_workshop_status_shows_each_participants_checks(room):
         capture_output=True, text=True, timeout=60, check=True,
     ).stdout
     assert re.search(rf"{name}\s+0\s+no", out), out
+
+
+# -- the room's sign-in is the workshop pool's own OAuth endpoints --------------------
+
+
+@pytest.fixture(scope="module")
+def cognito_room(tmp_path_factory):
+    """`workshop up` on a local Cognito, then `workshop room --workshop`: the instructor's path."""
+    with cognito_room_running(tmp_path_factory.mktemp("cognito-room")) as room:
+        yield room
+
+
+def test_participants_sign_in_to_the_hub_through_the_pools_oauth_endpoints(cognito_room):
+    base, client, _lc, sheet, _work = cognito_room
+    assert [p["username"] for p in sheet] == ["guest-01", "guest-02", "guest-03"]
+    person = sheet[0]
+    authorize, result, landed = oauth_sign_in(base, person["username"], person["password"])
+    # the hub sent the browser to the pool domain's authorize endpoint, with PKCE
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize).query))
+    assert urllib.parse.urlsplit(authorize).path.endswith("/oauth2/authorize")
+    assert query["response_type"] == "code" and query["code_challenge_method"] == "S256"
+    assert query["redirect_uri"] == f"{base}/hub/oauth_callback"
+    # the code came back and the hub redeemed it (Basic client secret) for the user
+    assert result.code and landed is not None, result
+    assert landed.status_code == 200
+    assert urllib.parse.urlsplit(landed.url).path.startswith(
+        (f"/user/{person['username']}/", "/hub/spawn-pending", "/hub/home")
+    ), landed.url
+    users = {u["name"] for u in client.users()}
+    assert person["username"] in users
+
+
+def test_a_wrong_password_on_the_pools_page_gets_no_code(cognito_room):
+    base, _, _, sheet, _ = cognito_room
+    _, result, landed = oauth_sign_in(base, sheet[1]["username"], sheet[1]["password"] + "x")
+    assert result.code is None and landed is None
+    assert "Incorrect username or password" in (result.message or ""), result
+
+
+def test_a_participants_kernel_uses_the_workshop_pool_as_that_participant(cognito_room):
+    base, client, _lc, sheet, work = cognito_room
+    person = sheet[2]
+    _, _result, landed = oauth_sign_in(base, person["username"], person["password"])
+    assert landed is not None and landed.status_code == 200
+    client.start_server(person["username"])
+    run = client.run_notebook(person["username"], "notebooks/01-setup-check.ipynb")
+    assert run.ok, run.failures
+    probe = client.run_cells(person["username"], "notebooks/probe.ipynb", [
+        "import cognito_helpers as ch, json\n"
+        "t = ch.get_target()\n"
+        "print(json.dumps({'pool': t.user_pool_id, 'user': t.username, 'kind': t.kind}))\n"
+    ])
+    assert probe.ok, probe.failures
+    seen = json.loads(probe.stdout[-1])
+    state = json.loads((work / "workshop" / "workshop.json").read_text())
+    assert seen == {"pool": state["user_pool_id"], "user": person["username"], "kind": "real"}

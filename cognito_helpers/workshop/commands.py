@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from ..exceptions import InvalidInputError
-from .provision import MAX_PARTICIPANTS, workshop_down, workshop_up
+from .provision import MAX_PARTICIPANTS, make_client, workshop_down, workshop_up
 
 __all__ = ["add_subcommand"]
 
@@ -63,14 +63,37 @@ def _cmd_room(args: Any) -> int:
             f"{host!r} would let other machines reach the room; pass --allow-remote as well "
             "if that is what you want (and put it behind TLS).",
         )
-    participants = [f"{args.prefix}-{i:02d}" for i in range(1, args.participants + 1)]
-    settings = write_settings(
-        args.dir, port=args.port, host=host, auth="rehearsal", participants=participants
-    )
+    if args.workshop:
+        from pathlib import Path
+
+        from .files import _load_state
+        from .room import enable_room_sign_in
+
+        state = _load_state(Path(args.workshop))
+        if state is None or state.get("status") != "ready":
+            raise InvalidInputError(
+                "--workshop", f"{args.workshop} holds no ready workshop; run 'workshop up' first."
+            )
+        participants = list(state["users"])
+        url_host = f"[{host}]" if ":" in host else host
+        callback = f"http://{url_host}:{args.port}/hub/oauth_callback"
+        cip = make_client(state["region"], state.get("endpoint_url"))
+        oauth = enable_room_sign_in(cip, state, callback)
+        settings = write_settings(
+            args.dir, port=args.port, host=host, auth="cognito", participants=participants,
+            oauth=oauth, workshop_dir=args.workshop,
+        )
+        how = f"participants sign in with the workshop pool {state['user_pool_id']} (sheet in {args.workshop})"
+    else:
+        participants = [f"{args.prefix}-{i:02d}" for i in range(1, args.participants + 1)]
+        settings = write_settings(
+            args.dir, port=args.port, host=host, auth="rehearsal", participants=participants
+        )
+        how = (f"rehearsal: {participants[0]} ... {participants[-1]}, one shared password "
+               f"in {settings} (mode 600)")
     cmd, env = room_command(settings)
-    print(f"room at http://{host}:{args.port}/ for {len(participants)} participants "
-          f"({participants[0]} ... {participants[-1]}); rehearsal password in {settings} "
-          "(mode 600). Ctrl-C stops.", flush=True)
+    print(f"room at http://{host}:{args.port}/ for {len(participants)} participants; {how}. "
+          "Ctrl-C stops.", flush=True)
     proc = subprocess.Popen(cmd, env=env, cwd=args.dir)  # noqa: S603 - our own jupyterhub
     try:
         return proc.wait()
@@ -136,8 +159,11 @@ def add_subcommand(sub: Any) -> None:
     )
     room.add_argument("--dir", default="room-data", metavar="DIR",
                       help="the room's state: hub database, settings, participants' homes")
+    room.add_argument("--workshop", metavar="DIR",
+                      help="the --out of 'workshop up': participants sign in with that pool "
+                           "(its OAuth endpoints) and their kernels use it")
     room.add_argument("--participants", "-n", type=int, default=5, metavar="N",
-                      help="rehearsal participants <prefix>-01... (default 5)")
+                      help="without --workshop: rehearsal participants <prefix>-01... (default 5)")
     room.add_argument("--prefix", default="cognito-lab")
     room.add_argument("--port", type=int, default=8000)
     room.add_argument("--host", default="127.0.0.1",

@@ -193,3 +193,71 @@ def room_command(settings_file: Path) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ)
     env[ROOM_SETTINGS_ENV] = str(settings_file)
     return [_bin("jupyterhub"), "-f", str(CONFIG_FILE)], env
+
+
+# -- sign-in with the workshop's own pool --------------------------------------------
+
+#: What the room's sign-in asks of the pool (openid: an ID token; email/profile: userInfo).
+ROOM_SCOPES = ["openid", "email", "profile"]
+
+
+def _discovery_url(region: str, endpoint_url: str | None, user_pool_id: str) -> str:
+    # The issuer is https://cognito-idp.<region>.amazonaws.com/<pool-id>; its discovery
+    # document names the pool domain's OAuth endpoints (OpenID Connect Discovery 1.0).
+    base = (endpoint_url or f"https://cognito-idp.{region}.amazonaws.com").rstrip("/")
+    return f"{base}/{user_pool_id}/.well-known/openid-configuration"
+
+
+def _fetch_json(url: str, timeout: float = 10.0) -> dict[str, Any]:
+    import urllib.error
+    import urllib.request
+
+    if not url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
+        raise InvalidInputError("endpoint", f"{url!r}: only https, or http on loopback.")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - checked above
+            return dict(json.loads(resp.read()))
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise ConfigurationError(f"cannot read the pool's discovery document {url} ({exc})") from None
+
+
+def enable_room_sign_in(cip: Any, state: dict[str, Any], callback_url: str) -> dict[str, str]:
+    """Let the room's hub sign people in with the workshop pool: its OAuth settings.
+
+    Gives the pool a domain if it has none and adds the hub's callback to the
+    app client (code grant, the room's scopes, the pool's own users), keeping
+    every other client setting: UpdateUserPoolClient resets what it is not
+    given (API reference). Returns the authenticator's settings, the client
+    secret included (written only to the room's mode-600 settings file).
+    """
+    pool_id, client_id = state["user_pool_id"], state["client_id"]
+    pool = cip.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    if not pool.get("Domain"):
+        # A prefix domain: lower-case letters, digits and hyphens (CreateUserPoolDomain).
+        domain = f"cognito-lab-{state['workshop_id']}".lower()
+        cip.create_user_pool_domain(UserPoolId=pool_id, Domain=domain)
+    client = cip.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    updatable = cip.meta.service_model.operation_model("UpdateUserPoolClient").input_shape.members
+    update = {k: v for k, v in client.items() if k in updatable}
+    update["CallbackURLs"] = sorted({*client.get("CallbackURLs", []), callback_url})
+    update["AllowedOAuthFlows"] = sorted({*client.get("AllowedOAuthFlows", []), "code"})
+    update["AllowedOAuthScopes"] = sorted({*client.get("AllowedOAuthScopes", []), *ROOM_SCOPES})
+    update["AllowedOAuthFlowsUserPoolClient"] = True
+    update["SupportedIdentityProviders"] = sorted(
+        {*client.get("SupportedIdentityProviders", []), "COGNITO"}
+    )
+    cip.update_user_pool_client(**update)
+    if not client.get("ClientSecret"):
+        raise ConfigurationError(
+            f"app client {client_id} has no secret: the room's sign-in teaches the secret on "
+            "the token endpoint, so use the client 'workshop up' created."
+        )
+    found = _fetch_json(_discovery_url(state["region"], state.get("endpoint_url"), pool_id))
+    return {
+        "client_id": client_id,
+        "client_secret": client["ClientSecret"],
+        "authorize_url": found["authorization_endpoint"],
+        "token_url": found["token_endpoint"],
+        "userdata_url": found["userinfo_endpoint"],
+        "callback_url": callback_url,
+    }

@@ -1,0 +1,110 @@
+"""Start a workshop room signed in through a local Cognito's OAuth endpoints (tests only).
+
+Shared by tests/test_room.py and the real-browser test of the hub's sign-in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse  # noqa: F401
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cognito_helpers.exceptions import WorkshopError
+from cognito_helpers.workshop.roomclient import RoomClient
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, list[dict[str, str]], Path]]:
+    """(hub URL, instructor client, the LocalCognito, the participant sheet, work dir)."""
+    from cognito_helpers import LocalCognito
+
+    with LocalCognito() as lc:
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIALOCAL", AWS_SECRET_ACCESS_KEY="local",
+                   AWS_REGION=lc.region)
+        subprocess.run(
+            [sys.executable, "-m", "cognito_helpers", "workshop", "up", "-n", "3", "--prefix",
+             "guest", "--out", str(work / "workshop"), "--endpoint-url", lc.endpoint_url,
+             "--region", lc.region],
+            env=env, cwd=work, check=True, capture_output=True, timeout=120,
+        )
+        port = _free_port()
+        log = open(work / "hub.log", "w")  # noqa: SIM115 - closed below
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir", str(work / "data"),
+             "--port", str(port), "--workshop", str(work / "workshop")],
+            env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        client = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the room exited: {(work / 'hub.log').read_text()[-3000:]}")
+            data = work / "data" / "room.json"
+            if data.exists():
+                client = RoomClient(base, json.loads(data.read_text())["instructor_token"], timeout=10)
+                try:
+                    client.users()
+                    break
+                except WorkshopError:
+                    pass
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"the room did not answer: {(work / 'hub.log').read_text()[-3000:]}")
+        with (work / "workshop" / "participants.csv").open(encoding="utf-8") as fh:
+            sheet = list(csv.DictReader(fh))
+        try:
+            yield base, client, lc, sheet, work
+        finally:
+            _stop(proc, client, sheet, log)
+
+
+
+
+def _stop(proc: subprocess.Popen, client: RoomClient, sheet: list[dict[str, str]], log: Any) -> None:
+    for person in sheet:
+        with contextlib.suppress(WorkshopError):
+            client.stop_server(person["username"])
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
+
+
+def oauth_sign_in(base: str, username: str, password: str):
+    """The hub's 'Sign in with the workshop's Cognito pool', as a browser follows it."""
+    import requests
+
+    from cognito_helpers.lessons.oauth import sign_in_on_page
+
+    s = requests.Session()
+    start = s.get(f"{base}/hub/oauth_login", allow_redirects=False, timeout=10)
+    if start.status_code != 302:
+        raise RuntimeError(f"the hub did not redirect to the pool: {start.status_code}")
+    authorize = start.headers["Location"]
+    result = sign_in_on_page(authorize, username, password)
+    if result.code is None:
+        return authorize, result, None
+    landed = s.get(result.location, timeout=60, allow_redirects=True)
+    return authorize, result, landed
+
+
