@@ -60,6 +60,9 @@ _LAZY = {
     "hash_calculator": "lessons.widgets",
     "check_exercise": "lessons.exercises",
     "troubleshoot": "lessons.troubleshooting",
+    # remove what a lesson created (05), asking first on a real pool
+    "CleanupReport": "lessons.cleanup",
+    "remove_users": "lessons.cleanup",
     "troubleshooter": "lessons.widgets",
     "aws_error": "local.answers",
     # one line with what to do for any boto3 error (throttling, timeouts...)
@@ -88,6 +91,7 @@ __all__ = [
     "MISTAKES",
     "SNIPPET_LANGUAGES",
     "SNIPPET_MISTAKES",
+    "CleanupReport",
     "CognitoHelpersError",
     "ConfigurationError",
     "DemoPool",
@@ -124,6 +128,7 @@ __all__ = [
     "peek_token",
     "pkce_pair",
     "read_snippet",
+    "remove_users",
     "render_snippet",
     "reset_local_target",
     "run_snippet",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pycognito.aws_srp import AWSSRP
+
 import cognito_helpers as ch
 
 V1 = (
@@ -29,8 +31,11 @@ def exercise_2() -> int:
 
 
 def exercise_3(target: Any) -> dict[str, Any]:
-    return target.client().initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=target.public_client_id,
-        AuthParameters={"USERNAME": target.username, "PASSWORD": target.password},
-    )
+    # what Amplify does by default: USER_SRP_AUTH on the public client, no SECRET_HASH
+    return AWSSRP(
+        username=target.username,
+        password=target.password,
+        pool_id=target.user_pool_id,
+        client_id=target.public_client_id,
+        client=target.client(),
+    ).authenticate_user()

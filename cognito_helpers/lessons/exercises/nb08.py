@@ -55,7 +55,7 @@ def _check_2(answer: Any) -> str | None:
     )
 
 
-@exercise("08.3", "Sign in through the public client")
+@exercise("08.3", "Sign in the way Amplify does (SRP, public client)")
 def _check_3(answer: Any, target: Any) -> str | None:
     if not target.public_client_id:
         return "This target has no public client (COGNITO_PUBLIC_CLIENT_ID); use the local one."
