@@ -148,3 +148,22 @@ def test_token_of_another_client_is_invalid(cip, demo):
     assert error_of(
         cip.get_tokens_from_refresh_token, ClientId=demo.public_client_id, RefreshToken=token
     ) == ("NotAuthorizedException", "Invalid Refresh Token")
+
+
+@pytest.mark.parametrize(
+    ("rotation", "where"),
+    [
+        ({"Feature": "ENABLED", "RetryGracePeriodSeconds": 61}, "retryGracePeriodSeconds"),
+        ({"Feature": "SOMETIMES"}, "refreshTokenRotation.feature"),
+    ],
+)
+def test_rotation_setting_is_validated(cip, demo, rotation, where):
+    # RefreshTokenRotationType: Feature ENABLED | DISABLED, RetryGracePeriodSeconds 0-60.
+    code, message = error_of(
+        cip.create_user_pool_client,
+        UserPoolId=demo.user_pool_id,
+        ClientName="bad-rotation",
+        RefreshTokenRotation=rotation,
+    )
+    assert code == "InvalidParameterException"
+    assert message.startswith("1 validation error detected") and where in message

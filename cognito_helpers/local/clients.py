@@ -11,6 +11,7 @@ from typing import Any
 
 from ..operations import REFRESH_FLOWS
 from .answers import AwsFault
+from .refresh import check_rotation_setting
 
 __all__ = ["DEFAULT_EXPLICIT_AUTH_FLOWS", "AppClients"]
 
@@ -78,6 +79,7 @@ class AppClients:
                 )
             self._check_custom_secret(custom)
         self._normalise_flows(params)
+        check_rotation_setting(params)  # RetryGracePeriodSeconds 0-60 (refresh.py)
 
         def post(data: dict[str, Any]) -> dict[str, Any]:
             client = data.get("UserPoolClient", {})
@@ -92,6 +94,7 @@ class AppClients:
     def _update_client(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
         # UpdateUserPoolClient resets what is not given to its default (API reference).
         self._normalise_flows(params)
+        check_rotation_setting(params)  # RetryGracePeriodSeconds 0-60 (refresh.py)
         return self._moto(
             environ,
             params,

@@ -26,9 +26,45 @@ from .answers import AwsFault
 from .clock import Clock
 from .tokens import mint_from_grant, refresh_grant
 
-__all__ = ["RefreshFlows", "rotation_of"]
+__all__ = ["RefreshFlows", "check_rotation_setting", "rotation_of"]
 
 MAX_GRACE_SECONDS = 60  # RefreshTokenRotationType: RetryGracePeriodSeconds 0-60
+
+
+def check_rotation_setting(params: dict[str, Any]) -> None:
+    """Refuse a ``RefreshTokenRotation`` AWS's API model refuses (Create/UpdateUserPoolClient).
+
+    RefreshTokenRotationType: ``Feature`` is required, ENABLED or DISABLED;
+    ``RetryGracePeriodSeconds`` is 0 to 60. The wording is AWS's validation message.
+    """
+    rotation = params.get("RefreshTokenRotation")
+    if not isinstance(rotation, dict):
+        return  # absent (or mistyped, which the type check refuses)
+    feature = rotation.get("Feature")
+    if feature not in ("ENABLED", "DISABLED"):
+        raise AwsFault(
+            "InvalidParameterException",
+            f"1 validation error detected: Value '{feature}' at 'refreshTokenRotation.feature' "
+            "failed to satisfy constraint: Member must satisfy enum value set: "
+            "[ENABLED, DISABLED]",
+        )
+    grace = rotation.get("RetryGracePeriodSeconds")
+    if (
+        isinstance(grace, int)
+        and not isinstance(grace, bool)
+        and not 0 <= grace <= MAX_GRACE_SECONDS
+    ):
+        bound = (
+            "greater than or equal to 0"
+            if grace < 0
+            else f"less than or equal to {MAX_GRACE_SECONDS}"
+        )
+        raise AwsFault(
+            "InvalidParameterException",
+            f"1 validation error detected: Value '{grace}' at "
+            "'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy constraint: "
+            f"Member must have value {bound}",
+        )
 
 
 def rotation_of(client: Any) -> tuple[bool, int]:

@@ -200,7 +200,9 @@ class LocalCognito:
     ...     lc.client().initiate_auth(...)
 
     ``on_check`` is called with a :class:`HashCheck` for every secret hash the
-    layer checks (the inspecting proxy uses it).
+    layer checks (the inspecting proxy uses it). ``clock`` (a function returning
+    seconds, default ``time.time``) is the time lockouts and refresh-token grace
+    periods run on; :meth:`advance_clock` moves it forward.
     """
 
     def __init__(
