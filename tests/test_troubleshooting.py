@@ -70,3 +70,49 @@ def test_bad_input_is_a_problem_line_not_an_exception() -> None:
     result = troubleshoot(None, username=5, client_id=C, client_secret=S, sent="abc")  # type: ignore[arg-type]
     assert result.keys == ()
     assert "username" in result.next_step
+
+
+# -- the form assumes no terminal (issue 14 items 5 and 10) -------------------------------
+
+HASH_ERROR = "Unable to verify secret hash for client 1example23456789abcdefghij"
+
+
+def test_the_form_offers_itself_not_a_terminal_command() -> None:
+    result = troubleshoot(HASH_ERROR)
+    d = result.diagnoses[0][1]
+    assert "cognito_helpers fingerprint" not in d.fix + " ".join(d.confirm)
+    assert "fill in the username the failing call hashed" in d.fix
+    assert any(c.startswith("This form names the mistake") for c in d.confirm)
+    assert "in the Cognito console" in " ".join(d.confirm)
+    # the engine itself, for terminal users, still names the command
+    assert "python -m cognito_helpers fingerprint" in ch.explain(HASH_ERROR).fix
+
+
+def test_backticks_render_as_code() -> None:
+    html_out = troubleshoot(HASH_ERROR)._repr_html_()
+    assert "`" not in html_out
+    assert "<code>sub</code>" in html_out and "<code>python -m cognito_helpers check-client" in html_out
+
+
+def test_urlsafe_evidence_shows_where_the_hashes_differ() -> None:
+    import base64
+
+    from cognito_helpers.hashing import hmac_sha256
+
+    u, c, s = "username", "EPswPGbpdBLZnh9XW134hK7qYe", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
+    sent = base64.urlsafe_b64encode(hmac_sha256(s.encode(), (u + c).encode())).decode()
+    result = troubleshoot(username=u, client_id=c, client_secret=s, sent=sent)
+    evidence = result.diagnoses[-1][1].evidence
+    assert evidence[0].split(": ")[1] == evidence[1].split(": ")[1]  # masked, they look the same
+    assert "'-' where '+' is expected (character 35)" in evidence[2]
+    text = repr(result) + result._repr_html_()
+    assert s not in text and ch.secret_hash(u, c, s) not in text and sent not in text
+
+
+def test_no_duplicate_evidence_and_no_stutter() -> None:
+    u, c, s = "alice", "1example23456789abcdefghij", "ps50nb7hd1umdnmlt1xa9nwiscqvdvzy5ijw63vcacd09yihc2b"
+    d = ch.fingerprint(u, c, s, s)  # the raw secret sent as the hash
+    assert len(d.evidence) == len(set(d.evidence))
+    assert not any("trimmed" in e for e in d.evidence)
+    title = ch.explain("App client is not configured for secret but secret hash was received").cause
+    assert "app the app" not in title and "but the app client has no client secret" in title

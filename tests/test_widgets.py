@@ -22,10 +22,10 @@ def test_calculator_prefilled_shows_the_hash() -> None:
 
 def test_calculator_updates_as_the_reader_types() -> None:
     calc = ch.hash_calculator()
-    assert "Waiting for input" in calc.result.value and "username" in calc.result.value
+    assert "Fill in: username, app client id, client secret." in calc.result.value
     calc.username.value = U
     calc.client_id.value = C
-    assert "client_secret: is empty" in calc.result.value
+    assert "Fill in: client secret." in calc.result.value
     calc.secret.value = S
     assert RIGHT in calc.result.value
     calc.username.value = "a@b.com"
@@ -131,3 +131,25 @@ print({RIGHT!r} in calc.result.value, form.last.keys, {S!r} in calc.result.value
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert out.strip() == "True ('hash_mismatch', 'hex_digest') False"
+
+
+def test_calculator_strict_is_a_checkbox_not_python_advice() -> None:
+    """Issue 14: the widget told people to 'pass strict=False'; a box says it instead."""
+    odd = "example-secret-read-from-your-secrets-store"
+    calc = ch.hash_calculator(U, C, odd)
+    assert calc.strict.value is True and calc.strict.description == "Check Cognito's rules"
+    assert "client_secret: contains &#x27;-&#x27;" in calc.result.value
+    assert "strict=False" not in calc.result.value
+    calc.strict.value = False
+    assert "⚠️" not in calc.result.value
+    assert ch.secret_hash(U, C, odd, strict=False) in calc.result.value
+    assert odd not in calc.result.value
+
+
+def test_calculator_verdict_comes_first_and_values_do_not_wrap() -> None:
+    calc = ch.hash_calculator(U, C, S, sent=ch.hash_variants(U, C, S)["hex"].value)
+    html_out = calc.result.value
+    assert html_out.startswith('<p class="cognito-verdict"')
+    assert html_out.index("what this mistake produces") < html_out.index("<table")
+    assert html_out.count('white-space:nowrap"><code>') == len(ch.MISTAKES)
+    assert "username <code>" not in html_out and "<b>Username</b>" in html_out

@@ -265,11 +265,18 @@ def check_client(
             + "; ".join(f"{c.name}" for c in unchecked)
             + " unchecked."
         )
-        fixes.append(
-            "Run with credentials allowed to call cognito-idp:DescribeUserPoolClient "
-            "and cognito-idp:ListUserPoolClientSecrets on this pool (AWS_PROFILE or "
-            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)."
-        )
+        if unreachable:  # the network failed: credentials would change nothing
+            fixes.append(
+                f"Check that the endpoint ({endpoint_url or 'the AWS endpoint of ' + str(calls_region)}) "
+                "is reachable from here: the URL (COGNITO_ENDPOINT_URL / --endpoint-url), the "
+                "region, a proxy or firewall, and that a local Cognito is still running."
+            )
+        else:
+            fixes.append(
+                "Run with credentials allowed to call cognito-idp:DescribeUserPoolClient "
+                "and cognito-idp:ListUserPoolClientSecrets on this pool (AWS_PROFILE or "
+                "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)."
+            )
     else:
         status, key = "ok", "client_ok"
         cause = f"App client {client_id} is reachable and consistent: it " + (

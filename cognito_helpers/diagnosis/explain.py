@@ -276,9 +276,9 @@ def _closest(text: str, limit: int = 3) -> tuple[tuple[str, str], ...]:
 def _title(key: str, facts: dict[str, str]) -> str:
     title = CAUSES[key].title
     if "client_id" not in facts:
-        title = title.replace("App client {cid}", "The app client").replace(
-            "client {cid}", "the app client"
-        )
+        title = (title.replace("App client {cid}", "The app client")
+                 .replace("app client {cid}", "the app client")
+                 .replace("client {cid}", "the app client"))
     if "user_pool_id" not in facts:
         title = title.replace("User pool {pool}", "The user pool")
     return title.format(

@@ -341,9 +341,27 @@ def _candidates(
         )
     sb = s.encode("utf-8", "surrogatepass")
     yield _Candidate(("raw_secret",), "", lambda: sb, text=True)
-    yield _Candidate(("raw_secret",), "trimmed", lambda: sb.strip(), text=True)
+    if sb.strip() != sb:  # the same candidate twice would be listed twice
+        yield _Candidate(("raw_secret",), "trimmed", lambda: sb.strip(), text=True)
     mb = (u + c).encode("utf-8", "surrogatepass")
     yield _Candidate(("message_not_hashed",), "", lambda: mb, text=True)
+
+
+def _where_they_differ(sent: str, expected: str, show: int = 6) -> str:
+    """Where two hashes of one length differ, when their masked forms look the same.
+
+    A URL-safe hash and the right one both mask as ``oU…Q= (44 chars)``; the
+    positions and characters that differ (``'-'`` for ``'+'``) show why, and
+    say nothing about the secret.
+    """
+    if len(sent) != len(expected) or sent == expected or mask(sent) != mask(expected):
+        return ""
+    diffs = [(i, a, b) for i, (a, b) in enumerate(zip(sent, expected, strict=True)) if a != b]
+    if len(diffs) > show:
+        return (f"same length and same start and end as the expected hash, but {len(diffs)} "
+                f"of its {len(sent)} characters differ")
+    listed = ", ".join(f"{a!r} where {b!r} is expected (character {i + 1})" for i, a, b in diffs)
+    return f"looks like the expected hash when masked, but differs: {listed}"
 
 
 def _check_inputs(
@@ -428,6 +446,9 @@ def fingerprint(
         extra, value = ("sent_whitespace",), sent.strip()
     decoded = _decodings(value)
     evidence = [f"sent: {mask(sent)}", f"expected for username {u!r}: {mask(expected)}"]
+    where = _where_they_differ(value, expected)
+    if where:
+        evidence.append(where)
     matches: list[tuple[tuple[str, ...], str, str]] = []
     for cand in _candidates(u, c, s, others, previous):
         raw = cand.raw()

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Check", "Confidence", "Diagnosis", "Status", "printable"]
+__all__ = ["Check", "Confidence", "Diagnosis", "Status", "html_text", "printable"]
 
 # found: a cause or mistake was identified.   ok: nothing wrong.
 # problem: a check found something wrong.     unknown: no known cause matched.
@@ -26,6 +27,14 @@ Status = Literal["found", "ok", "problem", "unknown", "incomplete"]
 # high: an exact match (message text, hash).  medium: a match with a caveat.
 # low: a hint only.                           none: nothing matched.
 Confidence = Literal["high", "medium", "low", "none"]
+
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def html_text(text: object) -> str:
+    """``text`` escaped for HTML, its `backticked` parts shown as code (as in Markdown)."""
+    return _BACKTICKS.sub(r"<code>\1</code>", html.escape(str(text)))
 
 
 def printable(text: str) -> str:
@@ -130,7 +139,7 @@ class Diagnosis:
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        esc = html_text
         colour = {"ok": "#1a7f37", "found": "#9a6700", "problem": "#cf222e"}.get(
             self.status, "#57606a"
         )

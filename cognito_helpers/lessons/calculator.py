@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..exceptions import InvalidInputError
-from ..hashing import check_client_id, check_client_secret, check_username, hmac_sha256
+from ..hashing import check_client_id, check_client_secret, check_username, hmac_sha256, strict_hint
 from ..redact import mask
 
 __all__ = ["MISTAKES", "HashVariants", "Variant", "hash_variants"]
@@ -185,20 +185,34 @@ class HashVariants:
             if v.matches_sent:
                 style = ' style="background:#fff3b0"'
             rows.append(
-                f"<tr{style}><td>{esc(v.label)}</td><td><code>{esc(v.shown)}</code></td>"
-                f"<td>{esc(v.how)}</td></tr>"
+                f"<tr{style}><td>{esc(v.label)}</td>"
+                f'<td style="white-space:nowrap"><code>{esc(v.shown)}</code></td>'
+                f'<td style="white-space:normal;min-width:12em">{esc(v.how)}</td></tr>'
             )
         problems = "".join(f"<p>⚠️ {esc(p)}</p>" for p in self.problems)
-        verdict = f"<p>{esc(self.verdict())}</p>" if self.sent is not None else ""
+        verdict = ""
+        if self.sent is not None:  # the answer first, where the eye lands, not under the table
+            m = self.match
+            colour = "#1a7f37" if m is not None and m.key == "correct" else (
+                "#9a6700" if m is not None else "#cf222e")
+            verdict = (
+                f'<p class="cognito-verdict" style="font-weight:bold;font-size:1.1em;'
+                f'border-left:4px solid {colour};padding:0.3em 0.8em">'
+                f"{esc(self.verdict())}</p>"
+            )
         return (
-            f"<p>username <code>{esc(self.username)}</code>, client id "
-            f"<code>{esc(self.client_id)}</code>, secret <code>{esc(self.secret_masked)}"
-            f"</code></p>{problems}<table><tr><th>Variant</th><th>Value</th>"
-            f"<th>What the code did</th></tr>{''.join(rows)}</table>{verdict}"
+            f"{verdict}<p><b>Username</b> <code>{esc(self.username)}</code> · <b>App client id</b> "
+            f"<code>{esc(self.client_id)}</code> · <b>Secret</b> <code>{esc(self.secret_masked)}"
+            f"</code></p>{problems}"
+            # the values never wrap (a hash cut in two reads as two); the explanation does
+            f'<table class="cognito-variants" style="table-layout:auto;max-width:100%">'
+            f"<tr><th>Variant</th><th>Value</th><th>What the code did</th></tr>"
+            f"{''.join(rows)}</table>"
         )
 
 
 def _problems(username: str, client_id: str, client_secret: str) -> tuple[str, ...]:
+    # the calculator hashes as given anyway: no "pass strict=False" advice in its warnings
     found = []
     for check, value in (
         (check_username, username),
@@ -208,18 +222,27 @@ def _problems(username: str, client_id: str, client_secret: str) -> tuple[str, .
         try:
             check(value)
         except InvalidInputError as exc:
-            found.append(str(exc))
+            found.append(strict_hint(str(exc), None))
     return tuple(found)
 
 
+_EMPTY = {
+    "username": "is empty: type the USERNAME your app sends.",
+    "client_id": "is empty: copy the app client id from the app client's settings.",
+    "client_secret": "is empty: copy it from the app client's settings (Show client secret).",
+}
+
+
 def hash_variants(
-    username: str, client_id: str, client_secret: str, *, sent: str | None = None
+    username: str, client_id: str, client_secret: str, *, sent: str | None = None,
+    strict: bool = True,
 ) -> HashVariants:
     """The correct SECRET_HASH and what each common mistake produces, for these inputs.
 
     The values are hashed exactly as given (like ``secret_hash(..., strict=False)``);
     anything Cognito's rules would refuse (a trailing newline, a pool id where
-    the client id belongs) is listed in ``problems``. ``sent``, the hash your
+    the client id belongs) is listed in ``problems``, unless ``strict=False``
+    (the calculator's "Check Cognito's rules" box unticked). ``sent``, the hash your
     app sent, is compared against every variant. The secret is only ever shown
     masked.
 
@@ -238,7 +261,7 @@ def hash_variants(
                 field, f"expected text (str), got {type(value).__name__}. Pass it as a string."
             )
         if value == "":
-            raise InvalidInputError(field, "is empty. Enter the value from your app client.")
+            raise InvalidInputError(field, _EMPTY[field])
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -269,6 +292,6 @@ def hash_variants(
         client_id=client_id,
         secret_masked=_visible_mask(client_secret),
         variants=tuple(variants),
-        problems=_problems(username, client_id, client_secret),
+        problems=_problems(username, client_id, client_secret) if strict else (),
         sent=sent,
     )

@@ -11,11 +11,13 @@ boxes to this function. The secret is only ever shown masked.
 
 from __future__ import annotations
 
-import html
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..diagnosis import Diagnosis, explain, fingerprint
+from ..diagnosis.result import html_text
 from ..exceptions import InvalidInputError
 
 __all__ = ["HASH_ERRORS", "Troubleshooting", "troubleshoot"]
@@ -50,12 +52,45 @@ class Troubleshooting:
         p.text(repr(self))
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        esc = html_text
         parts = [f"<h4>{esc(title)}</h4>{d._repr_html_()}" for title, d in self.diagnoses]
         parts += [f"<p>⚠️ {esc(p)}</p>" for p in self.problems]
         if self.next_step:
             parts.append(f"<p><b>Next:</b> {esc(self.next_step)}</p>")
         return "".join(parts)
+
+
+# What the diagnosis engine tells a terminal user, and what this form offers instead:
+# the people who use the form (the app in apps/, the widget in 07) may never open one.
+_IN_FORM = [
+    (re.compile(r"Find the mistake with `[^`]*fingerprint[^`]*`(?: \([^)]*\))?\."),
+     "Find the mistake here: fill in the username the failing call hashed, the client "
+     "id, the client secret and the hash your app sent, and this form names it."),
+    (re.compile(r"Fingerprint the hash your app sent with `[^`]*fingerprint[^`]*`"),
+     "Fill in the hash your app sent and its inputs in this form to name the mistake"),
+    (re.compile(r"`python -m cognito_helpers fingerprint` tells"),
+     "this form, given the hash your app sent, tells"),
+    (re.compile(r"^`fingerprint` names the mistake that produced the hash your app sent\."),
+     "This form names the mistake that produced the hash your app sent, once its hash "
+     "fields are filled in."),
+    (re.compile(r"^`(python -m cognito_helpers check-client[^`]*)`"),
+     r"The app client's page in the Cognito console (or, in a terminal, `\1`)"),
+    (re.compile(r"\(see it with `python -m cognito_helpers proxy`\)"),
+     "(in your app's debug log, or with `python -m cognito_helpers proxy` in a terminal)"),
+]
+
+
+def _in_form_text(text: str) -> str:
+    for pattern, replacement in _IN_FORM:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def in_form(d: Diagnosis) -> Diagnosis:
+    """``d`` with its advice to run a command replaced by what the form does (issue 14)."""
+    return dataclasses.replace(
+        d, fix=_in_form_text(d.fix), confirm=tuple(_in_form_text(c) for c in d.confirm)
+    )
 
 
 def _clean(value: object) -> str:
@@ -88,7 +123,7 @@ def troubleshoot(
     problems: list[str] = []
     explained: Diagnosis | None = None
     if error.strip():
-        explained = explain(error)
+        explained = in_form(explain(error))
         diagnoses.append(("The error", explained))
         named = explained.facts.get("client_id")
         if named and client_id.strip() and named != client_id.strip():

@@ -43,26 +43,38 @@ class HashCalculator(w.VBox):
     the correct hash and the common mistakes out, recomputed on every keystroke."""
 
     def __init__(self, username: str = "", client_id: str = "", client_secret: str = "",
-                 sent: str = "") -> None:
+                 sent: str = "", strict: bool = True) -> None:
         self.username = _text("Username", username, "the USERNAME your app sends")
         self.client_id = _text("App client id", client_id, "26 characters, [a-z0-9]")
         self.secret = w.Password(value=client_secret, description="Client secret",
                                  placeholder="never shown, only masked", style=_STYLE,
                                  layout=_LAYOUT)
         self.sent = _text("Hash your app sent", sent, "optional: paste it to compare")
+        # strict: warn about values Cognito never issues (the hashes below use them as typed)
+        self.strict = w.Checkbox(value=strict, description="Check Cognito's rules",
+                                 indent=False, layout={"width": "42em"},
+                                 tooltip="Untick to hash unusual values without warnings")
         self.result = w.HTML()
         self.last: Any = None
         super().__init__(children=[self.username, self.client_id, self.secret, self.sent,
-                                   self.result])
-        for box in (self.username, self.client_id, self.secret, self.sent):
+                                   self.strict, self.result])
+        for box in (self.username, self.client_id, self.secret, self.sent, self.strict):
             box.observe(self._update, names="value")
         self._update()
 
     def _update(self, change: object = None) -> None:
         """Recompute from the current inputs (the observer of every input box)."""
+        missing = [name for name, box in (("username", self.username),
+                                          ("app client id", self.client_id),
+                                          ("client secret", self.secret)) if not box.value]
+        if missing:
+            self.last = None
+            self.result.value = _message("Fill in: " + ", ".join(missing) + ".")
+            return
         try:
             self.last = hash_variants(self.username.value, self.client_id.value,
-                                      self.secret.value, sent=self.sent.value or None)
+                                      self.secret.value, sent=self.sent.value or None,
+                                      strict=self.strict.value)
         except InvalidInputError as exc:
             self.last = exc
             self.result.value = _message(f"Waiting for input: {exc}")
@@ -76,9 +88,13 @@ class HashCalculator(w.VBox):
 
 
 def hash_calculator(username: str = "", client_id: str = "", client_secret: str = "",
-               sent: str = "") -> HashCalculator:
-    """The interactive SECRET_HASH calculator, optionally pre-filled."""
-    return HashCalculator(username, client_id, client_secret, sent)
+               sent: str = "", strict: bool = True) -> HashCalculator:
+    """The interactive SECRET_HASH calculator, optionally pre-filled.
+
+    Unticking "Check Cognito's rules" (``strict=False``) drops the warnings
+    about values Cognito never issues; the hashes always use the values as typed.
+    """
+    return HashCalculator(username, client_id, client_secret, sent, strict)
 
 
 class Troubleshooter(w.VBox):
