@@ -457,3 +457,18 @@ def test_an_api_refresh_token_works_at_the_token_endpoint(demo, cip):
                                                                    demo.client_secret))
     assert answer.status == 200 and {"id_token", "access_token"} <= set(answer.body)
     assert _claims(answer.body["access_token"])["scope"] == "aws.cognito.signin.user.admin"
+
+
+def test_sign_in_page_counts_towards_the_apis_lockout(demo, cip):
+    url = _authorize_url(demo)
+    for _ in range(5):
+        assert ch.sign_in_on_page(url, demo.username, "wrong").message == (
+            "Incorrect username or password.")
+    locked = ch.sign_in_on_page(url, demo.username, demo.password)
+    assert locked.code is None and locked.message == "Password attempts exceeded"
+    with pytest.raises(cip.exceptions.NotAuthorizedException, match="Password attempts exceeded"):
+        cip.initiate_auth(
+            ClientId=demo.client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": demo.username, "PASSWORD": demo.password,
+                            "SECRET_HASH": secret_hash(demo.username, demo.client_id,
+                                                       demo.client_secret)})

@@ -315,8 +315,9 @@ def authorize(layer: Any, domain: Domain, base: str, environ: dict[str, Any]) ->
 def _check_password(layer: Any, pool: Any, client: Any, username: str, password: str) -> Any:
     """The user, if ``password`` is theirs; AwsFault with InitiateAuth's answer if not.
 
-    The password goes through the layer's lockout (:mod:`..lockout`), as every
-    password path does: five failures lock the user, on the API and here alike.
+    The same check as every password path of the API, lockout included
+    (:meth:`~cognito_helpers.local.lockout.PasswordLockout.verify_password`):
+    five failures lock the user out, here and in InitiateAuth alike.
     """
     user = pool._get_user(username) if username else None
     prevent = client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
