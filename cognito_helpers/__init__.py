@@ -44,6 +44,7 @@ _LAZY = {
     "Diagnosis": "diagnosis",
     "explain": "diagnosis",
     "fingerprint": "diagnosis",
+    "fingerprint_authorization": "diagnosis",
     "check_client": "diagnosis",
     "verify_flow": "diagnosis",
     # verify and read tokens (notebook 04)
@@ -115,6 +116,7 @@ __all__ = [
     "explain",
     "fetch_jwks",
     "fingerprint",
+    "fingerprint_authorization",
     "get_target",
     "hash_calculator",
     "hash_site",

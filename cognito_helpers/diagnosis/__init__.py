@@ -6,6 +6,7 @@ front ends to them.
 
 * :func:`explain` - recognise a pasted Cognito error (no boto3 needed)
 * :func:`fingerprint` - name the mistake behind a wrong SECRET_HASH (no boto3)
+* :func:`fingerprint_authorization` - the same for the OAuth token endpoint's Basic header
 * :func:`check_client` - read an app client's settings (uses your boto3 client)
 * :func:`verify_flow` - sign in and refresh with a correct hash, step by step
 
@@ -14,6 +15,7 @@ None of these modules imports boto3 itself.
 
 from __future__ import annotations
 
+from .authorization import fingerprint_authorization
 from .check import check_client, pool_region
 from .explain import explain
 from .fingerprint import fingerprint
@@ -26,6 +28,7 @@ __all__ = [
     "check_client",
     "explain",
     "fingerprint",
+    "fingerprint_authorization",
     "pool_region",
     "verify_flow",
 ]

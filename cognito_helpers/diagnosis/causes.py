@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CAUSES", "Cause"]
+__all__ = ["CAUSES", "OAUTH_CAUSES", "Cause"]
 
 
 @dataclass(frozen=True)
@@ -262,3 +262,99 @@ _HASH_FORMAT = Cause(
 )
 
 CAUSES: dict[str, Cause] = {c.key: c for c in [*_CAUSES, _MOTO_HASH, _HASH_FORMAT]}
+
+# The OAuth 2.0 endpoints (token, authorize, userInfo, revoke): their answers are
+# one-word `error` codes in JSON or in a redirect (AWS developer guide, "The token
+# issuer endpoint" and "The redirect and authorization endpoint"); the key is
+# "oauth_<error>". Taught in notebooks/09-client-secret-on-oauth-endpoints.ipynb.
+_FP_BASIC = (
+    "python -m cognito_helpers fingerprint --authorization 'Basic ...' --client-id {cid}"
+)
+_OAUTH = [
+    Cause(
+        "oauth_invalid_client",
+        "The OAuth endpoint could not authenticate the app client: the client id or secret "
+        "in the request is wrong, or missing.",
+        "Send the raw client secret, not a SECRET_HASH: 'Authorization: Basic "
+        "base64(client_id:client_secret)', client id first (or client_id and client_secret "
+        "in the form). A client without a secret sends only client_id in the form and no "
+        "secret at all. The client must belong to the pool whose domain you call, and after "
+        "a rotation the secret must be one of the two active ones.",
+        (
+            f"`{_FP_BASIC}` names the mistake in the Authorization header your app sent.",
+            "`python -m cognito_helpers check-client --user-pool-id POOL_ID --client-id "
+            "{cid}` says whether the client has a secret.",
+        ),
+    ),
+    Cause(
+        "oauth_invalid_grant",
+        "The code or refresh token was refused: used already, expired, revoked, or not "
+        "matching this request.",
+        "Redeem each authorization code once and within 5 minutes, with the same "
+        "redirect_uri as the authorize request and the code_verifier of its code_challenge; "
+        "a refresh token must be the same client's and not revoked.",
+        (
+            "The code was not redeemed before (a retry or a page reload redeems it twice).",
+            "redirect_uri at /oauth2/token is character for character the one sent to "
+            "/oauth2/authorize.",
+        ),
+    ),
+    Cause(
+        "oauth_unauthorized_client",
+        "The app client is not allowed this grant or response type.",
+        "Check the client's AllowedOAuthFlows (code, implicit or client_credentials; "
+        "client_credentials cannot be combined with the others, and needs a secret) and that "
+        "AllowedOAuthFlowsUserPoolClient is true. Machine-to-machine jobs get a client of "
+        "their own.",
+        ("DescribeUserPoolClient shows AllowedOAuthFlows without the grant the app uses.",),
+    ),
+    Cause(
+        "oauth_unsupported_grant_type",
+        "The grant_type is not one Cognito's token endpoint knows.",
+        "Use authorization_code, refresh_token or client_credentials; Cognito has no "
+        "password grant (sign users in through managed login, or with InitiateAuth).",
+        ("The form's grant_type is misspelt, or is 'password'.",),
+    ),
+    Cause(
+        "oauth_invalid_request",
+        "The OAuth request is malformed: a parameter is missing or repeated, or the body is "
+        "not a form.",
+        "POST 'application/x-www-form-urlencoded' (not JSON), with grant_type and, for the "
+        "code grant, code and redirect_uri (and code_verifier with PKCE); send the secret "
+        "once (header or form, not both). At /oauth2/authorize: response_type, and PKCE with "
+        "code_challenge_method=S256 (Cognito refuses plain).",
+        ("The request's Content-Type is application/x-www-form-urlencoded.",),
+    ),
+    Cause(
+        "oauth_invalid_scope",
+        "A requested scope is not one the app client is allowed.",
+        "Request only scopes in the client's AllowedOAuthScopes. client_credentials takes "
+        "custom scopes of a resource server ('<identifier>/<scope>'), never openid, email or "
+        "profile; email, phone and profile need openid.",
+        ("DescribeUserPoolClient's AllowedOAuthScopes lists the scope.",),
+    ),
+    Cause(
+        "oauth_redirect_mismatch",
+        "The redirect_uri is not one of the app client's callback URLs.",
+        "Add the exact URL to the client's CallbackURLs, or send the registered one: they "
+        "are compared as strings, so a trailing slash, http/https, a port or the host's "
+        "case makes a different URL. For /logout, logout_uri must be in LogoutURLs.",
+        ("The redirect_uri in the authorize URL, decoded, equals one CallbackURLs entry.",),
+    ),
+    Cause(
+        "oauth_invalid_token",
+        "The userInfo endpoint refused the access token.",
+        "Send the access token (not the ID token) from the token endpoint, with the openid "
+        "scope: access tokens from InitiateAuth carry only aws.cognito.signin.user.admin and "
+        "userInfo refuses them. Expired or revoked tokens are refused too.",
+        ("The token's token_use is access and its scope contains openid.",),
+    ),
+    Cause(
+        "oauth_unsupported_token_type",
+        "The revocation endpoint takes refresh tokens only.",
+        "Send the refresh token to /oauth2/revoke; revoking it also ends the access and ID "
+        "tokens issued from it.",
+        ("The token sent is a JWT (three dot-separated parts): an access or ID token.",),
+    ),
+]
+OAUTH_CAUSES: dict[str, Cause] = {c.key: c for c in _OAUTH}

@@ -113,6 +113,25 @@ def _read_previous(paths: list[str] | None) -> list[str]:
 def _cmd_fingerprint(args: argparse.Namespace) -> int:
     from .fingerprint import fingerprint
 
+    if args.authorization is not None:
+        from .authorization import fingerprint_authorization
+
+        secret = "" if args.public else read_secret(args.secret_file)
+        d = fingerprint_authorization(
+            args.authorization,
+            args.client_id,
+            secret,
+            usernames=[n for n in [args.username, *(args.other_username or ())] if n],
+            previous_secrets=_read_previous(args.previous_secret_file),
+            public=args.public,
+        )
+        _show(d, args.json)
+        return _exit_code(d)
+    for flag, value in (("--username", args.username), ("--sent", args.sent)):
+        if value is None:
+            raise InvalidInputError(
+                flag, "is required (or give --authorization to check a token-endpoint header)."
+            )
     secret = read_secret(args.secret_file)
     d = fingerprint(
         args.username,
@@ -130,7 +149,8 @@ def add_fingerprint(sub: argparse._SubParsersAction) -> None:
     """Register ``fingerprint``."""
     p = sub.add_parser(
         "fingerprint",
-        help="name the mistake behind the SECRET_HASH your app sent",
+        help="name the mistake behind the SECRET_HASH (or the token endpoint's Authorization "
+        "header) your app sent",
         description="Given the username the call needs, the client id, the secret (from "
         f"${SECRET_ENV}, --secret-file or a hidden prompt) and the hash your app sent, say "
         "which mistake produced it (hex, URL-safe base64, reversed order, whitespace in the "
@@ -140,12 +160,20 @@ def add_fingerprint(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--username",
         "-u",
-        required=True,
         help="the username this call must hash (refresh: the internal username)",
     )
     p.add_argument("--client-id", "-c", required=True, help="the app client id")
+    p.add_argument("--sent", "-s", metavar="HASH", help="the SECRET_HASH value your app sent")
     p.add_argument(
-        "--sent", "-s", required=True, metavar="HASH", help="the SECRET_HASH value your app sent"
+        "--authorization",
+        "-a",
+        metavar="HEADER",
+        help="instead of --sent: the Authorization header sent to /oauth2/token ('Basic ...')",
+    )
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="with --authorization: the app client has no secret (none is read)",
     )
     p.add_argument(
         "--other-username",

@@ -20,7 +20,7 @@ import re
 from ..exceptions import InvalidInputError
 from ..local.answers import CATALOGUE
 from ..redact import mask
-from .causes import CAUSES, Cause
+from .causes import CAUSES, OAUTH_CAUSES, Cause
 from .result import Diagnosis
 
 __all__ = ["CAUSES", "MESSAGE_PREFIXES", "Cause", "explain"]
@@ -368,6 +368,49 @@ def _result(
     )
 
 
+_OAUTH_ERRORS = "|".join(k.removeprefix("oauth_") for k in OAUTH_CAUSES)
+# {"error":"invalid_client"}, error=invalid_client (a redirect), OAuth2RequestError: invalid_client
+_OAUTH_JSON = re.compile(rf"[\"']error[\"']\s*:\s*[\"']({_OAUTH_ERRORS})[\"']")
+_OAUTH_PARAM = re.compile(rf"[?&#]error=({_OAUTH_ERRORS})\b")
+_OAUTH_WORD = re.compile(rf"\b({_OAUTH_ERRORS})\b")
+_OAUTH_ENDPOINT = re.compile(r"/(oauth2/(?:token|authorize|userInfo|revoke)|logout|error)\b", re.I)
+
+
+def _explain_oauth(flat: str, facts: dict[str, str]) -> Diagnosis | None:
+    """An answer of the OAuth 2.0 endpoints: a one-word ``error`` code, in JSON or a redirect."""
+    m = _OAUTH_JSON.search(flat) or _OAUTH_PARAM.search(flat)
+    confidence = "high"
+    if m is None:
+        m = _OAUTH_WORD.search(flat)
+        confidence = "medium"
+    if m is None:
+        return None
+    key = f"oauth_{m.group(1)}"
+    cause = OAUTH_CAUSES[key]
+    facts = dict(facts, oauth_error=m.group(1))
+    endpoint = _OAUTH_ENDPOINT.search(flat)
+    if endpoint:
+        facts["endpoint"] = "/" + endpoint.group(1)
+    evidence = [f"OAuth 2.0 error recognised: {m.group(1)} (Cognito's OAuth endpoints answer "
+                "a one-word error, with no more detail)"]
+    if confidence == "medium":
+        evidence.append("the code appears as a word, not as JSON or a redirect parameter")
+    if "endpoint" in facts:
+        evidence.append(f"endpoint: {facts['endpoint']}")
+    cid = facts.get("client_id", "CLIENT_ID")
+    return Diagnosis(
+        kind="explain",
+        status="found",
+        key=key,
+        cause=cause.title,
+        fix=cause.fix,
+        confidence=confidence,  # type: ignore[arg-type]
+        evidence=tuple(evidence),
+        confirm=tuple(c.replace("{cid}", cid) for c in cause.confirm),
+        facts=facts,
+    )
+
+
 def explain(text: str) -> Diagnosis:
     """Recognise a Cognito error in pasted ``text``; return its cause, fix and confirming facts.
 
@@ -457,6 +500,9 @@ def explain(text: str) -> Diagnosis:
                 "the text holds other Cognito errors too: " + "; ".join(t for _, t in also)
             )
         return _result(key, facts, evidence, confidence, also)
+    oauth = _explain_oauth(flat, facts)
+    if oauth is not None:
+        return oauth
     if _FORMAT_RE.search(flat):
         return _result(
             "secret_hash_format",

@@ -105,8 +105,13 @@ def troubleshoot(
     client_secret: str = "",
     sent: str = "",
     other_usernames: Iterable[str] | str = (),
+    authorization: str = "",
 ) -> Troubleshooting:
     """Explain ``error`` and, given the inputs and the hash the app ``sent``, name the mistake.
+
+    ``authorization`` is the ``Authorization`` header an app sent to the OAuth
+    token endpoint; with ``client_id`` (and ``client_secret``) the result names
+    the mistake behind it too (notebook 09).
 
     Every argument is optional; the result says what to fill in next.
     ``other_usernames`` (a list, or text separated by commas) are other names
@@ -131,6 +136,26 @@ def troubleshoot(
                 f"The error names app client {named}, but you entered {client_id.strip()}: "
                 "the app may use another client (or another environment's settings)."
             )
+    authorization = _clean(authorization)
+    if authorization.strip() and client_id.strip():
+        from ..diagnosis.authorization import fingerprint_authorization
+
+        try:
+            diagnoses.append(
+                (
+                    "The Authorization header your app sent",
+                    fingerprint_authorization(
+                        authorization,
+                        client_id.strip(),
+                        client_secret,
+                        usernames=[n for n in [username, *others] if n],
+                    ),
+                )
+            )
+        except InvalidInputError as exc:
+            problems.append(str(exc))
+    elif authorization.strip():
+        problems.append("To check the Authorization header, fill in the client id too.")
     hash_inputs = (username, client_id, client_secret, sent)
     if all(hash_inputs):
         try:
@@ -143,7 +168,9 @@ def troubleshoot(
         except InvalidInputError as exc:
             problems.append(str(exc))
 
-    if not error.strip() and not any(hash_inputs):
+    if authorization.strip() and not sent:
+        next_step = ""
+    elif not error.strip() and not any(hash_inputs):
         next_step = "Paste the complete error your app or SDK printed (exception name and message)."
     elif explained is not None and explained.status == "unknown":
         next_step = "Paste the complete error text, as the SDK printed it."

@@ -102,7 +102,8 @@ class Troubleshooter(w.VBox):
     sent (all optional) in; the diagnosis out, recomputed on every change."""
 
     def __init__(self, error: str = "", username: str = "", client_id: str = "",
-                 client_secret: str = "", sent: str = "", other_usernames: str = "") -> None:
+                 client_secret: str = "", sent: str = "", other_usernames: str = "",
+                 authorization: str = "") -> None:
         self.error = w.Textarea(value=error, description="Error text",
                                 placeholder="paste the exception as your SDK printed it",
                                 style=_STYLE, layout={"width": "42em", "height": "6em"})
@@ -114,10 +115,14 @@ class Troubleshooter(w.VBox):
                                  placeholder="never shown, only masked", style=_STYLE,
                                  layout=_LAYOUT)
         self.sent = _text("Hash your app sent", sent, "the SECRET_HASH from your app's log")
+        # it encodes the secret: a password box, never shown (notebook 09)
+        self.authorization = w.Password(value=authorization, description="Authorization",
+                                        placeholder="optional: 'Basic ...' sent to /oauth2/token",
+                                        style=_STYLE, layout=_LAYOUT)
         self.result = w.HTML()
         self.last: Any = None
         boxes = (self.error, self.username, self.other_usernames, self.client_id, self.secret,
-                 self.sent)
+                 self.sent, self.authorization)
         super().__init__(children=[*boxes, self.result])
         for box in boxes:
             box.observe(self._update, names="value")
@@ -128,7 +133,7 @@ class Troubleshooter(w.VBox):
         self.last = troubleshoot(
             self.error.value, username=self.username.value, client_id=self.client_id.value,
             client_secret=self.secret.value, sent=self.sent.value,
-            other_usernames=self.other_usernames.value,
+            other_usernames=self.other_usernames.value, authorization=self.authorization.value,
         )
         self.result.value = self.last._repr_html_()
 
@@ -140,6 +145,7 @@ class Troubleshooter(w.VBox):
 
 def troubleshooter(error: str = "", username: str = "", client_id: str = "",
                    client_secret: str = "", sent: str = "",
-                   other_usernames: str = "") -> Troubleshooter:
+                   other_usernames: str = "", authorization: str = "") -> Troubleshooter:
     """The interactive troubleshooting form, optionally pre-filled."""
-    return Troubleshooter(error, username, client_id, client_secret, sent, other_usernames)
+    return Troubleshooter(error, username, client_id, client_secret, sent, other_usernames,
+                          authorization)
