@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from ._util import Result, fmt, machine
 
-NAMES = ("cli", "diagnosis", "local", "suite", "install", "site")
+NAMES = ("cli", "diagnosis", "local", "suite", "install", "site", "room")
 
 
 def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
@@ -37,6 +37,10 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
         from . import bench_suite
 
         return lambda: bench_suite.bench(rounds=1 if quick else 3, full=not quick)
+    if name == "room":
+        from . import bench_room
+
+        return lambda: bench_room.bench(sizes=(1, 5) if quick else (1, 5, 10))
     if name == "site":
         from . import bench_site
 
