@@ -453,29 +453,27 @@ def serve_proxy(
         region=region,
     ) as proxy:
         where = upstream or f"the local Cognito at {proxy.local.endpoint_url}"
+        # "ready" comes once everything it announces exists (demo pool, env file).
+        details = []
+        if demo:
+            pool = proxy.local.demo()
+            env = pool.env()
+            env["COGNITO_ENDPOINT_URL"] = proxy.endpoint_url
+            details.append(
+                f"  user pool {pool.user_pool_id}, client {pool.client_id} (secret "
+                f"{mask(pool.client_secret)}), public client {pool.public_client_id}, "
+                f"user {pool.username}"
+            )
+            if env_file:
+                _write_env_file(env_file, env)
+                details.append(f"  settings (secret included) written to {env_file} (mode 600)")
         print(
             f"Inspecting proxy ready at {proxy.endpoint_url} (answers from {where})",
             file=sys.stderr if as_json else sys.stdout,
             flush=True,
         )
-        if demo:
-            pool = proxy.local.demo()
-            env = pool.env()
-            env["COGNITO_ENDPOINT_URL"] = proxy.endpoint_url
-            print(
-                f"  user pool {pool.user_pool_id}, client {pool.client_id} (secret "
-                f"{mask(pool.client_secret)}), public client {pool.public_client_id}, "
-                f"user {pool.username}",
-                file=sys.stderr,
-                flush=True,
-            )
-            if env_file:
-                _write_env_file(env_file, env)
-                print(
-                    f"  settings (secret included) written to {env_file} (mode 600)",
-                    file=sys.stderr,
-                    flush=True,
-                )
+        for line in details:
+            print(line, file=sys.stderr, flush=True)
         print(
             "Point your app's Cognito endpoint at the URL above. Ctrl-C stops.",
             file=sys.stderr,

@@ -34,6 +34,7 @@ from .clients import AppClients
 from .clock import Clock
 from .lockout import Lockout, PasswordLockout
 from .oauth import OAuthEndpoints, OAuthStore
+from .outbox import OUTBOX_PATH, OutboxEndpoint
 from .pools import UserPools
 from .refresh import RefreshFlows
 from .signin import SignInFlows
@@ -63,6 +64,7 @@ class FidelityLayer(
     RefreshFlows,
     PasswordLockout,
     SignUpFamily,
+    OutboxEndpoint,
     ClientSecrets,
     AppClients,
     UserPools,
@@ -82,6 +84,7 @@ class FidelityLayer(
         *,
         on_check: Callable[[HashCheck], None] | None = None,
         clock: Clock | None = None,
+        on_message: Callable[[Message], None] | None = None,
     ) -> None:
         self.app = app
         self.clock = clock or Clock()  # lockout and refresh grace periods (lessons move it)
@@ -89,6 +92,7 @@ class FidelityLayer(
         self._user_auth: dict[str, Any] = {}  # USER_AUTH session -> its step
         self.account_id = account_id
         self.on_check = on_check
+        self.on_message = on_message
         self.secrets: dict[str, list[SecretRecord]] = {}
         self.outbox: list[Message] = []
         self._pending_codes: dict[tuple[str, str, str], str] = {}  # (pool, user, kind) -> code
@@ -132,6 +136,9 @@ class FidelityLayer(
         scope = _SIGNED_REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
         self._request.region = scope.group(1) if scope else None
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if environ.get("PATH_INFO") == OUTBOX_PATH:
+            # The codes for programs outside this process (not an AWS API; see .outbox).
+            return self._serve_outbox(environ, start_response)
         if not target.startswith(TARGET_PREFIX):
             # Cognito's OAuth 2.0 endpoints and the discovery document (local/oauth/).
             answer = self._oauth.serve(environ)
@@ -242,7 +249,10 @@ class FidelityLayer(
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
-        return captured["status"], list(captured["headers"]), data
+        # moto's own x-moto-* headers never reach the caller: AWS sends none, and
+        # x-moto-forgot-password-confirmation-code carries a code the layer does not accept.
+        headers = [(k, v) for k, v in captured["headers"] if not k.lower().startswith("x-moto-")]
+        return captured["status"], headers, data
 
     def _forward(
         self, environ: dict[str, Any], start_response: Callable[..., Any], params: dict[str, Any]

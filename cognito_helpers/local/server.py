@@ -13,6 +13,7 @@ pools; stopping an instance drops its account's state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -28,6 +29,7 @@ from ..exceptions import InvalidInputError, LocalCognitoError
 from ..redact import mask
 from .clock import Clock
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
+from .outbox import OUTBOX_PATH
 
 __all__ = ["DemoPool", "HashCheck", "LocalCognito", "Message", "SecretRecord", "serve_forever"]
 
@@ -174,17 +176,15 @@ class DemoPool:
 
 
 class _QuietHandler:
-    """Factory for a werkzeug request handler that does not log each request."""
+    """Factory for the request handler: keep-alive HTTP/1.1, no log line per request."""
 
     @staticmethod
-    def make() -> type:
+    def make(connections: set[Any] | None = None) -> type:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
 
-        class Handler(MotoRequestHandler):  # type: ignore[misc, valid-type]
-            def log_request(self, *args: Any, **kwargs: Any) -> None:
-                pass
+        from .keepalive import make_handler
 
-        return Handler
+        return make_handler(MotoRequestHandler, connections)
 
 
 def _demo_password() -> str:
@@ -200,7 +200,9 @@ class LocalCognito:
     ...     lc.client().initiate_auth(...)
 
     ``on_check`` is called with a :class:`HashCheck` for every secret hash the
-    layer checks (the inspecting proxy uses it). ``clock`` (a function returning
+    layer checks (the inspecting proxy uses it); ``on_message`` with each
+    :class:`Message` (a code Cognito would have e-mailed) as it is sent
+    (``python -m cognito_helpers local`` prints them). ``clock`` (a function returning
     seconds, default ``time.time``) is the time lockouts and refresh-token grace
     periods run on; :meth:`advance_clock` moves it forward.
     """
@@ -213,6 +215,7 @@ class LocalCognito:
         port: int = 0,
         on_check: Callable[[HashCheck], None] | None = None,
         clock: Callable[[], float] | None = None,
+        on_message: Callable[[Message], None] | None = None,
     ) -> None:
         if not isinstance(region, str) or not _REGION.fullmatch(region):
             raise InvalidInputError(
@@ -228,6 +231,8 @@ class LocalCognito:
         self._on_check = on_check
         # Lockout and refresh grace periods run on this clock (advance_clock moves it).
         self.clock = Clock(clock)
+        self._on_message = on_message
+        self._connections: set[socket.socket] = set()  # open client connections (keep-alive)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -244,7 +249,11 @@ class LocalCognito:
         from werkzeug.serving import make_server
 
         self._layer = FidelityLayer(
-            _moto_app(), self.account_id, on_check=self._on_check, clock=self.clock
+            _moto_app(),
+            self.account_id,
+            on_check=self._on_check,
+            clock=self.clock,
+            on_message=self._on_message,
         )
         # Bind ourselves: werkzeug's make_server calls sys.exit() when the port is taken.
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
@@ -264,7 +273,7 @@ class LocalCognito:
             sock.getsockname()[1],
             self._layer,
             threaded=True,
-            request_handler=_QuietHandler.make(),
+            request_handler=_QuietHandler.make(self._connections),
             fd=sock.fileno(),
         )
         self._server.daemon_threads = True
@@ -284,6 +293,10 @@ class LocalCognito:
             return
         self._server.shutdown()
         self._server.server_close()
+        # Keep-alive connections outlive the accept loop: end them, idle ones too.
+        for conn in list(self._connections):
+            with contextlib.suppress(OSError):  # already gone
+                conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
@@ -529,6 +542,17 @@ def _write_env_file(path: str, env: dict[str, str]) -> None:
             fh.write(f"{key}={value}\n")
 
 
+def _print_code(message: Message) -> None:
+    """Print a code as it is sent (the CLI's ``local``): what a developer types in next.
+
+    Shown in full on purpose: a one-time code of a fake local user is what the
+    developer needs to finish ConfirmSignUp or ConfirmForgotPassword, and it is
+    worthless anywhere else.
+    """
+    to = f" (to {message.destination})" if message.destination else ""
+    print(f"code {message.kind} for {message.username}: {message.code}{to}", flush=True)
+
+
 def serve_forever(
     *,
     host: str = "127.0.0.1",
@@ -545,25 +569,36 @@ def serve_forever(
     if env_file and not demo:
         print("error: --env-file needs --demo (it holds the demo pool's settings)", file=sys.stderr)
         return 2
-    with LocalCognito(region=region, host=host, port=port) as lc:
-        print(f"Local Cognito ready at {lc.endpoint_url} (region {lc.region})", flush=True)
+    with LocalCognito(region=region, host=host, port=port, on_message=_print_code) as lc:
+        # "ready" comes last, once everything it announces exists (demo pool, env file):
+        # a script that waits for it may use all of it at once.
+        lines = []
         if demo:
             pool = lc.demo()
-            print(f"  user pool      {pool.user_pool_id}")
-            print(f"  client+secret  {pool.client_id}  secret {mask(pool.client_secret)}")
-            print(f"  public client  {pool.public_client_id}")
-            print(f"  user           {pool.username}  password {mask(pool.password, keep=0)}")
-            print(f"  m2m client     {pool.m2m_client_id}  secret {mask(pool.m2m_client_secret)}"
-                  f"  scope {pool.resource_scope}")
             urls = pool.oauth_urls()
-            print(f"  OAuth 2.0      domain {pool.domain}, callback URL {pool.callback_url}")
+            lines += [
+                f"  user pool      {pool.user_pool_id}",
+                f"  client+secret  {pool.client_id}  secret {mask(pool.client_secret)}",
+                f"  public client  {pool.public_client_id}",
+                f"  user           {pool.username}  password {mask(pool.password, keep=0)}",
+                f"  m2m client     {pool.m2m_client_id}  secret {mask(pool.m2m_client_secret)}"
+                f"  scope {pool.resource_scope}",
+                f"  OAuth 2.0      domain {pool.domain}, callback URL {pool.callback_url}",
+            ]
             for name in ("discovery", "authorize", "token", "userinfo", "revoke", "logout"):
-                print(f"    {name:<10} {urls[name]}")
+                lines.append(f"    {name:<10} {urls[name]}")
             if env_file:
                 _write_env_file(env_file, pool.env())
-                print(f"  settings (secret included) written to {env_file} (mode 600)")
+                lines.append(f"  settings (secret included) written to {env_file} (mode 600)")
             else:
-                print("  (add --env-file FILE to get the secret and password in a file)")
+                lines.append("  (add --env-file FILE to get the secret and password in a file)")
+        print(f"Local Cognito ready at {lc.endpoint_url} (region {lc.region})")
+        for line in lines:
+            print(line)
+        print(
+            f"  codes (sign-up, password reset) are printed here as they are sent, and served "
+            f"as JSON at {lc.endpoint_url}{OUTBOX_PATH}?username=NAME"
+        )
         print("Point your SDK's endpoint at the URL above. Ctrl-C stops.", flush=True)
         try:
             while not stop.wait(0.5):

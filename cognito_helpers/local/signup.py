@@ -8,14 +8,18 @@ a lesson reads them. Taught in ``notebooks/05-account-lifecycle.ipynb``.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets as _secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .answers import AwsFault
 
 __all__ = ["Message", "SignUpFamily"]
+
+_log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Message:
@@ -48,6 +52,7 @@ class SignUpFamily:
     """Mixed into :class:`~cognito_helpers.local.layer.FidelityLayer`: owns the outbox and pending codes."""
 
     outbox: list[Message]
+    on_message: Callable[[Message], None] | None
     _pending_codes: dict[tuple[str, str, str], str]
 
     def _record_code(
@@ -58,17 +63,21 @@ class SignUpFamily:
         destination = _mask_destination(email) if email else ""
         internal = user.username if user is not None else sent_username
         self._pending_codes[(pool.id, internal, kind)] = code
-        self.outbox.append(
-            Message(
-                kind,
-                sent_username,
-                email,
-                code,
-                client_id,
-                user.id if user is not None else "",
-                internal,
-            )
+        message = Message(
+            kind,
+            sent_username,
+            email,
+            code,
+            client_id,
+            user.id if user is not None else "",
+            internal,
         )
+        self.outbox.append(message)
+        if self.on_message is not None:
+            try:
+                self.on_message(message)
+            except Exception:  # a failing printer must not fail the caller's SignUp
+                _log.debug("on_message failed", exc_info=True)
         return {"Destination": destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 
     def _check_code(self, kind: str, pool: Any, user: Any, code: Any) -> None:

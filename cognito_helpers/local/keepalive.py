@@ -1,0 +1,142 @@
+"""The local Cognito's HTTP/1.1 request handler: persistent connections done properly.
+
+werkzeug's development server answers every request with ``Connection: close``
+and then drains whatever is left in the socket for 10 ms before closing it
+(``WSGIRequestHandler.run_wsgi``: "Always close the connection"). Python and JS
+clients open a new connection per call and never notice; the AWS SDK for Go v2
+lost about one call in 200-2,000, always an error answer, with "deserialization
+failed, failed to copy error response body ... use of closed network
+connection": the connection was torn down under the SDK while it was still
+copying the error body (issue 11, item 8; reproduced with
+``tests/clients/go keepalive``: 7 of 5,000 calls lost, 5,000 connections for
+5,000 calls).
+
+AWS's endpoints keep connections open (HTTP/1.1, RFC 9112 section 9.3:
+persistence is the default). This handler does the same: it reads exactly the
+request's ``Content-Length`` bytes (so the next request on the connection is
+never eaten by a drain), answers with a ``Content-Length`` on every response,
+errors included, and closes only when the client asks (``Connection: close``,
+HTTP/1.0 without keep-alive), when a request body is not length-delimited, or
+after :data:`IDLE_TIMEOUT` seconds without a request.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import socket
+import threading
+from typing import Any
+
+__all__ = ["IDLE_TIMEOUT", "make_handler"]
+
+_log = logging.getLogger(__name__)
+# An idle keep-alive connection is closed after this many seconds (a thread waits on it).
+IDLE_TIMEOUT = 30.0
+_MAX_BODY = 8 * 1024 * 1024  # the layer refuses more than 1 MiB; this bounds the read itself
+_REASONS = {400: "Bad Request", 411: "Length Required", 500: "Internal Server Error"}
+
+
+def make_handler(base: type, connections: set[Any] | None = None) -> type:
+    """A subclass of werkzeug's ``base`` handler that serves keep-alive HTTP/1.1, quietly.
+
+    ``connections``, when given, holds each open connection's socket while it is
+    served, so that a stopping server can shut them (idle keep-alive ones too).
+    """
+    lock = threading.Lock()
+
+    class Handler(base):  # type: ignore[misc, valid-type]
+        protocol_version = "HTTP/1.1"
+        timeout = IDLE_TIMEOUT
+
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def setup(self) -> None:
+            super().setup()
+            # No Nagle delay between an answer and the next one on a kept-alive connection.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if connections is not None:
+                with lock:
+                    connections.add(self.connection)
+
+        def finish(self) -> None:
+            if connections is not None:
+                with lock:
+                    connections.discard(self.connection)
+            super().finish()
+
+        def _refuse(self, status: int, text: str) -> None:
+            body = text.encode("utf-8")
+            self.send_response(status, _REASONS.get(status, "Error"))
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")  # also sets close_connection
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+
+        def run_wsgi(self) -> None:
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                # Cognito clients always send Content-Length; one that does not gets a
+                # clear answer and the connection ends (its framing is unknown to us).
+                self._refuse(411, "Length Required: send a Content-Length.")
+                return
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > _MAX_BODY:
+                self._refuse(400, "Bad Request: invalid or too large Content-Length.")
+                return
+            # (Expect: 100-continue is answered by http.server's parse_request already.)
+            # Read the whole body first: whatever the application leaves unread,
+            # the next request on this connection starts right after it.
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                self.close_connection = True  # the client went away mid-body
+                return
+            self.environ = environ = self.make_environ()
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(length)
+            captured: dict[str, Any] = {}
+
+            def start_response(
+                status: str, headers: list[tuple[str, str]], exc_info: Any = None
+            ) -> Any:
+                captured["status"], captured["headers"] = status, headers
+                return lambda data: captured.setdefault("written", []).append(data)
+
+            try:
+                chunks = self.server.app(environ, start_response)
+                try:
+                    data = b"".join([*captured.get("written", []), *chunks])
+                finally:
+                    close = getattr(chunks, "close", None)
+                    if close is not None:
+                        close()
+            except Exception:  # the layer answers its own errors; this is a last resort
+                _log.warning("local Cognito: unhandled error", exc_info=True)
+                self._refuse(500, "Internal Server Error")
+                return
+            code_str, _, reason = captured["status"].partition(" ")
+            code = int(code_str)
+            head_only = environ["REQUEST_METHOD"] == "HEAD" or code in (204, 304) or code < 200
+            self.send_response(code, reason)
+            for key, value in captured["headers"]:
+                if key.lower() in ("content-length", "connection", "transfer-encoding"):
+                    continue
+                self.send_header(key, value)
+            if not head_only or environ["REQUEST_METHOD"] == "HEAD":
+                self.send_header("Content-Length", str(len(data)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            # Status line, headers and body leave in one write (one TCP segment for a
+            # Cognito-sized answer): a client never sees headers whose body lags behind.
+            self._headers_buffer.append(b"\r\n")
+            head = b"".join(self._headers_buffer)
+            self._headers_buffer = []
+            self.wfile.write(head if head_only else head + data)
+            self.wfile.flush()
+
+    return Handler
