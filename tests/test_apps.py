@@ -116,3 +116,25 @@ def test_cli_app_serves_the_calculator_page_without_its_code(tmp_path: Path):
         if proc.stdout:
             proc.stdout.close()
     assert proc.returncode is not None
+
+
+def test_the_landing_page_says_what_each_app_does():
+    """`make app` opens on apps/index.ipynb: every app, linked, with what it does."""
+    from cognito_helpers.lessons.apps import APPS, LANDING
+
+    assert set(APPS) == set(available_apps())
+    nb = nbformat.read(APPS_DIR / f"{LANDING}.ipynb", as_version=4)
+    assert [c.cell_type for c in nb.cells] == ["markdown"]  # a page, no code to run
+    text = nb.cells[0].source
+    for name, what in APPS.items():
+        assert f"]({name}.ipynb)" in text, name
+        title = what.split(":")[0].split("?")[0]
+        assert title in text, title
+
+
+def test_cli_app_without_a_name_points_at_the_landing_page(monkeypatch, capsys):
+    from cognito_helpers.lessons import apps
+
+    monkeypatch.setattr(apps.subprocess, "call", lambda argv: 0)
+    assert main(["app", "--port", "8799"]) == 0
+    assert "http://127.0.0.1:8799/voila/render/index.ipynb" in capsys.readouterr().out

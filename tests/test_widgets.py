@@ -151,5 +151,5 @@ def test_calculator_verdict_comes_first_and_values_do_not_wrap() -> None:
     html_out = calc.result.value
     assert html_out.startswith('<p class="cognito-verdict"')
     assert html_out.index("what this mistake produces") < html_out.index("<table")
-    assert html_out.count('white-space:nowrap"><code>') == len(ch.MISTAKES)
+    assert html_out.count('white-space:nowrap;text-align:left"><code') == len(ch.MISTAKES)
     assert "username <code>" not in html_out and "<b>Username</b>" in html_out

@@ -5,7 +5,8 @@
 The app notebooks under ``apps/`` only call the widget functions of
 :mod:`cognito_helpers.widgets`; the lessons that explain them are
 ``notebooks/03-compute-the-hash.ipynb`` and ``notebooks/07-diagnose.ipynb``.
-Without a name, Voilà lists every app.
+Without a name, Voilà serves ``apps/`` and the page to start from is
+``apps/index.ipynb`` (:data:`LANDING`): what each app does, with a link to it.
 """
 
 from __future__ import annotations
@@ -18,16 +19,26 @@ from typing import Any
 
 from ..exceptions import ConfigurationError, InvalidInputError
 
-__all__ = ["APPS_DIR", "available_apps", "voila_command"]
+__all__ = ["APPS", "APPS_DIR", "LANDING", "available_apps", "voila_command"]
 
 #: ``apps/`` next to the package (the repository checkout, installed with ``pip install -e .``).
 APPS_DIR = Path(__file__).resolve().parents[2] / "apps"
 DEFAULT_PORT = 8866
+#: the landing page of ``make app`` (a Markdown-only notebook, not an app)
+LANDING = "index"
+
+#: What each app does, in a line (the landing page says the same; tests/test_apps.py).
+APPS = {
+    "calculator": "SECRET_HASH calculator: type a username, an app client id and the secret; "
+                  "see the right hash and what each common mistake sends instead.",
+    "diagnose": "Why does my Cognito sign-in fail? Paste the error your app printed (and, "
+                "optionally, the hash it sent): the cause, the evidence and the fix.",
+}
 
 
 def available_apps(apps_dir: Path = APPS_DIR) -> list[str]:
-    """Names of the app notebooks (``apps/<name>.ipynb``)."""
-    return sorted(p.stem for p in apps_dir.glob("*.ipynb"))
+    """Names of the app notebooks (``apps/<name>.ipynb``), the landing page left out."""
+    return sorted(p.stem for p in apps_dir.glob("*.ipynb") if p.stem != LANDING)
 
 
 def voila_command(name: str | None = None, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
@@ -65,6 +76,8 @@ def _cmd_app(args: Any) -> int:
             "use 127.0.0.1 (default) or 0.0.0.0."
         ) from None
     page = f"http://{args.host}:{args.port}/"
+    if args.name is None:  # the tree lists files; the landing page says what each app does
+        page += f"voila/render/{LANDING}.ipynb"
     print(f"Serving {args.name or 'the apps'} with Voilà at {page} (Ctrl-C stops)", flush=True)
     try:
         return subprocess.call(argv)  # noqa: S603 - our own argv: sys.executable -m voila

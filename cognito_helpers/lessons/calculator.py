@@ -185,9 +185,11 @@ class HashVariants:
             if v.matches_sent:
                 style = ' style="background:#fff3b0"'
             rows.append(
-                f"<tr{style}><td>{esc(v.label)}</td>"
-                f'<td style="white-space:nowrap"><code>{esc(v.shown)}</code></td>'
-                f'<td style="white-space:normal;min-width:12em">{esc(v.how)}</td></tr>'
+                f'<tr{style}><td style="white-space:nowrap;text-align:left">{esc(v.label)}</td>'
+                f'<td style="white-space:nowrap;text-align:left"><code style="font-size:0.85em">'
+                f"{esc(v.shown)}</code></td>"
+                f'<td style="white-space:normal;text-align:left;font-size:0.9em;line-height:1.3">'
+                f"{esc(v.how)}</td></tr>"
             )
         problems = "".join(f"<p>⚠️ {esc(p)}</p>" for p in self.problems)
         verdict = ""
@@ -206,7 +208,7 @@ class HashVariants:
             f"</code></p>{problems}"
             # the values never wrap (a hash cut in two reads as two); the explanation does
             f'<table class="cognito-variants" style="table-layout:auto;max-width:100%">'
-            f"<tr><th>Variant</th><th>Value</th><th>What the code did</th></tr>"
+            f'<tr style="text-align:left"><th>Variant</th><th>Value</th><th>What the code did</th></tr>'
             f"{''.join(rows)}</table>"
         )
 

@@ -91,3 +91,45 @@ def test_calculator_at_the_binder_address_inside_a_jupyter_server(lab: Server, n
     username, client_id, secret = _inputs()
     _type_and_read_hash(tab, page, username, client_id, secret)
     _secret_never_shown(tab, secret)
+
+
+def test_voila_landing_page_says_what_each_app_does(voila: Server, new_tab):
+    """`make app` opens on apps/index.ipynb; its links open the apps."""
+    from cognito_helpers.lessons.apps import APPS
+
+    tab = new_tab()
+    page = tab.page
+    page.goto(f"{voila.base_url}/voila/render/index.ipynb")
+    page.get_by_role("link", name="SECRET_HASH calculator").wait_for(timeout=90_000)
+    text = page.locator("body").inner_text()
+    for what in APPS.values():
+        assert what.split(":")[0].split("?")[0] in text
+    page.get_by_role("link", name="SECRET_HASH calculator").click()
+    page.get_by_label("Client secret").wait_for(state="visible", timeout=90_000)
+    assert page.url.endswith("/voila/render/calculator.ipynb")
+
+
+def test_calculator_at_800px_verdict_first_values_on_one_line(voila: Server, new_tab):
+    tab = new_tab()
+    page = tab.page
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(f"{voila.base_url}/voila/render/calculator.ipynb")
+    page.get_by_label("Client secret").wait_for(state="visible", timeout=90_000)
+    username, client_id, secret = _inputs()
+    _type_and_read_hash(tab, page, username, client_id, secret)
+    _check_mistake_is_named(tab, page, username, client_id, secret)
+    verdict = page.locator(".cognito-verdict")
+    table = page.locator("table.cognito-variants")
+    assert verdict.bounding_box()["y"] < table.bounding_box()["y"]  # the answer above the table
+    assert verdict.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
+    line_height = None
+    for code in table.locator("code").all():  # no hash value is cut over two lines
+        box = code.bounding_box()
+        line_height = line_height or box["height"]
+        assert box["height"] <= line_height * 1.5, code.inner_text()
+    table_box = table.bounding_box()
+    assert table_box["x"] + table_box["width"] <= 800 + 1  # and the table fits the window
+    SHOT_DIR = ROOT / ".pytest_cache" / "browser-screenshots"
+    SHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOT_DIR / "calculator-800px.png"), full_page=True)
+    _secret_never_shown(tab, secret)

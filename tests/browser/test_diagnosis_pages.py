@@ -65,3 +65,37 @@ def test_lab_lesson_07_runs_and_its_form_diagnoses_typing(lab: Server, new_tab):
     form = tab.page.locator(".jp-OutputArea-output", has=tab.page.get_by_label("Error text"))
     assert form.count() == 1
     _fill_and_check(tab, form, _case())
+
+
+def test_voila_diagnosis_app_needs_no_terminal(voila: Server, new_tab):
+    """Its Fix offers the form itself, code shows as code, and a URL-safe hash says where it differs."""
+    import base64
+
+    from cognito_helpers.hashing import hmac_sha256
+
+    tab = new_tab()
+    page = tab.page
+    page.goto(f"{voila.base_url}/voila/render/diagnose.ipynb")
+    page.get_by_label("Error text").wait_for(state="visible", timeout=90_000)
+    case = _case()
+    page.get_by_label("Error text").fill(case["error"])
+    page.get_by_text("Find the mistake here: fill in the username").wait_for(timeout=30_000)
+    text = page.locator("body").inner_text()
+    assert "cognito_helpers fingerprint" not in text and "`" not in text
+    assert page.locator(".cognito-diagnosis code", has_text="sub").count() >= 1
+    # a URL-safe hash: masked, sent and expected look alike; the page says where they differ
+    while True:
+        digest = hmac_sha256(case["secret"].encode(), (case["username"] + case["client_id"]).encode())
+        sent = base64.urlsafe_b64encode(digest).decode()
+        if sent != base64.b64encode(digest).decode():
+            break
+        case = _case()
+    page.get_by_label("Username").fill(case["username"])
+    page.get_by_label("App client id").fill(case["client_id"])
+    page.get_by_label("Client secret").fill(case["secret"])
+    page.get_by_label("Error text").fill(case["error"])
+    page.get_by_label("Hash your app sent").fill(sent)
+    page.get_by_text("looks like the expected hash when masked, but differs").wait_for(timeout=30_000)
+    body = page.locator("body").inner_text()
+    assert "is expected (character" in body
+    assert case["secret"] not in body and sent not in body
