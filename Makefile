@@ -33,7 +33,13 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 # in notebooks/. tests/test_links.py reads LAB_ROOT and LAB_START from here.
 LAB_ROOT := .
 LAB_START := notebooks
+# JupyterLab's "news" consent pop-up and update checks cover the lessons' widgets (and
+# would reach jupyter.org): lab-settings/overrides.json turns them off for this venv.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/cognito-secret-hash-lab.json
+
 lab: $(STAMP)
+	@echo "==> turning off JupyterLab's news and update pop-ups (lab-settings/overrides.json)"
+	@mkdir -p $(dir $(LAB_OVERRIDES)) && cp lab-settings/overrides.json $(LAB_OVERRIDES)
 	@echo "==> starting JupyterLab on the repository, in notebooks/ (JupyterLab prints its URL; the local Cognito starts with the first notebook; Ctrl-C stops)"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) --ServerApp.root_dir=$(LAB_ROOT) --LabApp.default_url=/lab/tree/$(LAB_START)
 
