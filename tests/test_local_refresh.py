@@ -126,6 +126,15 @@ def test_get_tokens_needs_the_raw_secret(cip, demo):
         ClientSecret=secret_hash(demo.internal_username, demo.client_id, demo.client_secret),
         RefreshToken=token,
     )
+    # A base64 hash (with '=', maybe '/') does not even fit ClientSecretType ([\w+]+, 24-64
+    # chars, API model): AWS's validation refuses it before any secret is compared.
+    assert code == "InvalidParameterException"
+    code, _ = error_of(
+        cip.get_tokens_from_refresh_token,
+        ClientId=demo.client_id,
+        ClientSecret="x" * 51,  # fits the type, is not the secret
+        RefreshToken=token,
+    )
     assert code == "NotAuthorizedException"
 
 

@@ -242,6 +242,39 @@ _CAUSES = [
     ),
 ]
 
+_CAUSES += [
+    Cause(
+        "username_exists",
+        "The username is taken: a user with it (or with it as an alias) already exists.",
+        "Sign the user in, or start the password reset (ForgotPassword) if they forgot it; "
+        "to register again, pick another username. Not a SECRET_HASH problem: the hash passed.",
+        ("AdminGetUser with this username finds a user.",),
+    ),
+    Cause(
+        "username_exists_admin",
+        "AdminCreateUser: a user with this username already exists.",
+        "Use AdminGetUser / AdminSetUserPassword on the existing user, or another username.",
+        ("AdminGetUser with this username finds a user.",),
+    ),
+    *[
+        Cause(
+            key,
+            f"The new password breaks the user pool's password policy ({rule}).",
+            "Choose a password that meets every rule of the pool's PasswordPolicy (by default: "
+            "8 characters or more, with upper- and lowercase letters, a number and a symbol); "
+            "DescribeUserPool shows the pool's rules. Cognito names one broken rule at a time.",
+            ("DescribeUserPool's Policies.PasswordPolicy has this rule.",),
+        )
+        for key, rule in [
+            ("password_too_short", "shorter than MinimumLength"),
+            ("password_no_upper", "no uppercase letter"),
+            ("password_no_lower", "no lowercase letter"),
+            ("password_no_number", "no digit"),
+            ("password_no_symbol", "no symbol"),
+        ]
+    ],
+]
+
 # Not in the AWS catalogue: how moto (the emulator this project's local Cognito
 # builds on) reports a failed hash check, and AWS's generic validation error.
 _MOTO_HASH = Cause(
@@ -261,7 +294,20 @@ _HASH_FORMAT = Cause(
     ("The value the app sends contains '-', whitespace or other characters outside [\\w+=/].",),
 )
 
-CAUSES: dict[str, Cause] = {c.key: c for c in [*_CAUSES, _MOTO_HASH, _HASH_FORMAT]}
+_VALIDATION = Cause(
+    "parameter_validation",
+    "A parameter breaks the API's own constraint (its length or its allowed characters), "
+    "checked before anything else, the SECRET_HASH included.",
+    "Read which member and rule the message names (e.g. 'clientId': [\\w+]+ means no "
+    "spaces, dashes or a pool id in place of the client id; 'username': no whitespace or "
+    "control characters; 'confirmationCode': no spaces) and send a value that fits; a "
+    "trailing newline or space from a file or a form is the usual culprit.",
+    ("The value sent for that member has whitespace, is empty, or is too long.",),
+)
+
+CAUSES: dict[str, Cause] = {
+    c.key: c for c in [*_CAUSES, _MOTO_HASH, _HASH_FORMAT, _VALIDATION]
+}
 
 # The OAuth 2.0 endpoints (token, authorize, userInfo, revoke): their answers are
 # one-word `error` codes in JSON or in a redirect (AWS developer guide, "The token

@@ -184,6 +184,14 @@ _FORMAT_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
+# AWS's validation message: "1 validation error detected: Value [ 'v' ]at 'member' failed
+# to satisfy constraint: Member must ..." (the value is left out for sensitive members).
+_VALIDATION_RE = re.compile(
+    r"(\d+) validation errors? detected: Value (?:null |'[^']*' )?at '([\w.]+)' failed to "
+    r"satisfy constraint: Member must ([^;]+)",
+    re.IGNORECASE,
+)
+
 
 def _sdk_form(text: str) -> str:
     if re.search(r"An error occurred \(\w+\) when calling the \w+ operation", text, re.I):
@@ -503,12 +511,26 @@ def explain(text: str) -> Diagnosis:
     oauth = _explain_oauth(flat, facts)
     if oauth is not None:
         return oauth
+    validation = _VALIDATION_RE.search(flat)
     if _FORMAT_RE.search(flat):
+        exact = validation is not None and validation.group(2) == "secretHash"
         return _result(
             "secret_hash_format",
             facts,
-            ["validation error on the secret hash's characters"],
-            "medium",
+            ["validation error on the secret hash's characters"]
+            + (["AWS's own validation message: 'secretHash' " + validation.group(3).strip()]
+               if exact else []),
+            "high" if exact else "medium",
+        )
+    if validation is not None:
+        return _result(
+            "parameter_validation",
+            facts,
+            [
+                f"AWS's validation message ({validation.group(1)} error(s)): "
+                f"'{validation.group(2)}' must {validation.group(3).strip()}",
+            ],
+            "high",
         )
     if code == "NotAuthorizedException":
         after = _JSON_MESSAGE.search(flat) or _AFTER_CODE.search(flat)

@@ -128,6 +128,55 @@ _ENTRIES = [
         "LimitExceededException",
         "Attempt limit exceeded, please try after some time.",
     ),
+    # Sign-up and users. Texts from public reports (AWS documents the exceptions, not
+    # their messages): e.g. boto3 / amplify-js issues quoting SignUp and AdminCreateUser.
+    AwsError(
+        "username_exists",
+        "UsernameExistsException",
+        "User already exists",
+        note="SignUp of a taken username; not worded in AWS's docs (public reports).",
+    ),
+    AwsError(
+        "username_exists_admin",
+        "UsernameExistsException",
+        "User account already exists",
+        note="AdminCreateUser of a taken username; not worded in AWS's docs (public reports).",
+    ),
+    # InvalidPasswordException, one text per rule of the pool's PasswordPolicyType. The
+    # rules are the developer guide's ("Password policies"); the texts are not in AWS's
+    # docs: they come from public reports (data-dot-all/dataall #690, amazon-cognito-
+    # identity-js #311 and many apps that match on them). AdminCreateUser says
+    # "with password policy:" instead of "with policy:" (dataall #690).
+    AwsError(
+        "password_too_short",
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password not long enough",
+        note="Shorter than MinimumLength (8 by default). Text not documented by AWS.",
+    ),
+    AwsError(
+        "password_no_upper",
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password must have uppercase characters",
+        note="RequireUppercase. Text not documented by AWS.",
+    ),
+    AwsError(
+        "password_no_lower",
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password must have lowercase characters",
+        note="RequireLowercase. Text not documented by AWS.",
+    ),
+    AwsError(
+        "password_no_number",
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password must have numeric characters",
+        note="RequireNumbers. Text not documented by AWS.",
+    ),
+    AwsError(
+        "password_no_symbol",
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password must have symbol characters",
+        note="RequireSymbols. Text not documented by AWS.",
+    ),
     # Codes sent by e-mail or SMS (sign-up confirmation, password reset).
     AwsError(
         "code_mismatch",

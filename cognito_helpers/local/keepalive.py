@@ -23,6 +23,7 @@ after :data:`IDLE_TIMEOUT` seconds without a request.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import socket
 import threading
@@ -66,10 +67,12 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
                     connections.discard(self.connection)
             super().finish()
 
-        def _refuse(self, status: int, text: str) -> None:
-            body = text.encode("utf-8")
+        def _refuse(self, status: int, text: str, code: str = "SerializationException") -> None:
+            # AWS-shaped even here (the JSON protocol's error body), then the connection ends.
+            body = json.dumps({"__type": code, "message": text}).encode("utf-8")
             self.send_response(status, _REASONS.get(status, "Error"))
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("x-amzn-ErrorType", f"{code}:")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")  # also sets close_connection
             self.end_headers()
@@ -80,14 +83,14 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
                 # Cognito clients always send Content-Length; one that does not gets a
                 # clear answer and the connection ends (its framing is unknown to us).
-                self._refuse(411, "Length Required: send a Content-Length.")
+                self._refuse(411, "Send the request body with a Content-Length (not chunked).")
                 return
             try:
                 length = int(self.headers.get("Content-Length") or 0)
             except ValueError:
                 length = -1
             if length < 0 or length > _MAX_BODY:
-                self._refuse(400, "Bad Request: invalid or too large Content-Length.")
+                self._refuse(400, "Request body missing or too large.")
                 return
             # (Expect: 100-continue is answered by http.server's parse_request already.)
             # Read the whole body first: whatever the application leaves unread,
@@ -117,7 +120,7 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
                         close()
             except Exception:  # the layer answers its own errors; this is a last resort
                 _log.warning("local Cognito: unhandled error", exc_info=True)
-                self._refuse(500, "Internal Server Error")
+                self._refuse(500, "The local Cognito failed on this request; a bug in the emulator.", "InternalErrorException")
                 return
             code_str, _, reason = captured["status"].partition(" ")
             code = int(code_str)

@@ -43,6 +43,7 @@ from .srp import SrpChallenge
 from .state import MotoState
 from .user_auth import ChoiceBasedSignIn
 from .validation import check_types
+from .wording import PASSWORD_MEMBERS, aws_fault, password_fault
 
 __all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
 
@@ -230,6 +231,14 @@ class FidelityLayer(
     def _call_moto(
         self, environ: dict[str, Any], params: dict[str, Any]
     ) -> tuple[str, list[tuple[str, str]], bytes]:
+        operation = environ.get("HTTP_X_AMZ_TARGET", "")[len(TARGET_PREFIX) :]
+        member = PASSWORD_MEMBERS.get(operation)
+        if member is not None and params.get(member) is not None:
+            # AWS's password policy and texts, not moto's (after the hash check).
+            pool = self._pool_of(params)
+            fault = password_fault(operation, pool, params[member]) if pool is not None else None
+            if fault is not None:
+                raise fault
         body = json.dumps(params).encode("utf-8")
         env = dict(environ)
         env["wsgi.input"] = io.BytesIO(body)
@@ -252,7 +261,28 @@ class FidelityLayer(
         # moto's own x-moto-* headers never reach the caller: AWS sends none, and
         # x-moto-forgot-password-confirmation-code carries a code the layer does not accept.
         headers = [(k, v) for k, v in captured["headers"] if not k.lower().startswith("x-moto-")]
+        if not captured["status"].startswith("2"):
+            try:
+                err = json.loads(data or b"{}")
+            except json.JSONDecodeError:
+                err = {}
+            if isinstance(err, dict):
+                # None of moto's own wordings reaches the caller (see .wording).
+                fault = aws_fault(
+                    operation, params, str(err.get("__type", "")), str(err.get("message", ""))
+                )
+                if fault is not None:
+                    raise fault
         return captured["status"], headers, data
+
+    def _pool_of(self, params: dict[str, Any]) -> Any:
+        """The pool a request is about (by UserPoolId or ClientId), or None."""
+        try:
+            if params.get("UserPoolId") is not None:
+                return self._find_pool(params["UserPoolId"])
+            return self._find_client(params.get("ClientId"))[0]
+        except AwsFault:
+            return None
 
     def _forward(
         self, environ: dict[str, Any], start_response: Callable[..., Any], params: dict[str, Any]
