@@ -161,7 +161,7 @@ def test_sensitive_values_are_left_out_and_others_quoted(cip, raw, demo):
 
 
 def test_username_pattern_and_lengths(cip, raw, demo):
-    code, message = error(
+    _, message = error(
         cip.forgot_password, ClientId=demo.client_id, Username="has space\n",
         SecretHash=ch.secret_hash("has space\n", demo.client_id, demo.client_secret, strict=False),
     )
@@ -169,7 +169,7 @@ def test_username_pattern_and_lengths(cip, raw, demo):
         "1 validation error detected: Value at 'username' failed to satisfy constraint: "
         "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
     )
-    code, message = error(
+    _, message = error(
         raw.admin_get_user, UserPoolId=demo.user_pool_id, Username="u" * 129,
     )
     assert message == (
