@@ -111,8 +111,9 @@ def test_password_is_checked_after_the_hash(cip, demo):
 
 
 def urlsafe_hash(demo, username: str) -> str:
-    good = h(demo, username)
-    return good.replace("+", "-").replace("/", "_") if ("+" in good or "/" in good) else "-" + good[1:]
+    # '_' is in \w and fits the pattern; only a '-' breaks it (a hash without '+' has none)
+    good = h(demo, username).replace("+", "-").replace("/", "_")
+    return good if "-" in good else "-" + good[1:]
 
 
 @pytest.mark.parametrize(
