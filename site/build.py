@@ -58,12 +58,13 @@ NOT_SHIPPED = {"matplotlib-inline": ("matplotlib",)}
 PROJECT = "cognito-secret-hash-lab"
 PROJECT_IMPORT = "cognito_helpers"
 
-#: the notebooks the site shows, as (source, path in the site)
+#: the notebooks the site shows: the apps as they are, the lessons (source -> path in the site)
 APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
 LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
 LESSON_07 = "notebooks/07-troubleshooting.ipynb"
 SITE_03 = "lessons/03-compute-the-hash.ipynb"
 SITE_07 = "lessons/07-explain-and-fingerprint.ipynb"
+
 
 class BuildError(Exception):
     """A step of the build failed; the message says which and what to do."""
