@@ -204,3 +204,51 @@ def test_explain_recognises_what_the_local_cognito_answers(cip, demo):
                       ("InvalidPasswordException: Password did not conform with policy: "
                        "Password must have numeric characters", "password_no_number")]:
         assert ch.explain(text).key == key
+
+
+# -- PreventUserExistenceErrors beyond sign-in ---------------------------------------
+# AWS developer guide, "Managing user existence error responses": with ENABLED and a
+# user that does not exist, ForgotPassword and ResendConfirmationCode answer a
+# simulated CodeDeliveryDetails; ConfirmForgotPassword and ConfirmSignUp answer
+# CodeMismatchException. Through the API the default is LEGACY (UserNotFoundException).
+
+
+@pytest.fixture(scope="module")
+def pue_client(cip, demo):
+    client = cip.create_user_pool_client(
+        UserPoolId=demo.user_pool_id, ClientName="pue", GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]
+    return client["ClientId"], client["ClientSecret"]
+
+
+def test_prevent_user_existence_errors_enabled(lc, cip, pue_client):
+    cid, secret = pue_client
+    ghost = "nobody-here"
+    sh = ch.secret_hash(ghost, cid, secret)
+    before = len(lc.outbox)
+    for call in (cip.forgot_password, cip.resend_confirmation_code):
+        details = call(ClientId=cid, Username=ghost, SecretHash=sh)["CodeDeliveryDetails"]
+        assert details["DeliveryMedium"] == "EMAIL" and details["Destination"].startswith("n***@")
+    assert len(lc.outbox) == before  # simulated: nothing was sent
+    assert error(cip.confirm_forgot_password, ClientId=cid, Username=ghost, SecretHash=sh,
+                 ConfirmationCode="123456", Password="Abcdefg1!")[0] == "CodeMismatchException"
+    assert error(cip.confirm_sign_up, ClientId=cid, Username=ghost, SecretHash=sh,
+                 ConfirmationCode="123456") == (
+        "CodeMismatchException", "Invalid verification code provided, please try again.")
+    # the hash is still checked first
+    assert error(cip.forgot_password, ClientId=cid, Username=ghost, SecretHash="d3Jvbmc=")[0] == (
+        "NotAuthorizedException")
+
+
+def test_prevent_user_existence_errors_default_is_legacy(cip, demo):
+    ghost = "nobody-here"
+    sh = h(demo, ghost)
+    for call, extra in [
+        (cip.forgot_password, {}),
+        (cip.resend_confirmation_code, {}),
+        (cip.confirm_sign_up, {"ConfirmationCode": "123456"}),
+    ]:
+        assert error(call, ClientId=demo.client_id, Username=ghost, SecretHash=sh, **extra)[0] == (
+            "UserNotFoundException")

@@ -48,6 +48,21 @@ def _mask_destination(email: str) -> str:
 
 
 
+class _Simulated(Exception):
+    """An answer for a user that does not exist, under PreventUserExistenceErrors=ENABLED."""
+
+    def __init__(self, details: dict[str, str]) -> None:
+        super().__init__("simulated delivery")
+        self.details = details
+
+
+def _simulated_delivery(username: str) -> dict[str, str]:
+    """CodeDeliveryDetails as if a code went out: masked like a real one, to nobody."""
+    local, _, domain = username.partition("@")
+    destination = _mask_destination(username) if domain else f"{local[:1] or 'x'}***@e***"
+    return {"Destination": destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+
+
 class SignUpFamily:
     """Mixed into :class:`~cognito_helpers.local.layer.FidelityLayer`: owns the outbox and pending codes."""
 
@@ -108,16 +123,29 @@ class SignUpFamily:
 
         return self._moto(environ, params, post)
 
-    def _user_or_fault(self, pool: Any, username: Any) -> Any:
+    def _user_or_fault(
+        self, pool: Any, username: Any, client: Any = None, operation: str = ""
+    ) -> Any:
         user = self._user(pool, username)
+        if user is None and client is not None and (
+            client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
+        ):
+            # AWS developer guide, "Managing user existence error responses" (ENABLED, the
+            # user does not exist): ForgotPassword and ResendConfirmationCode answer
+            # CodeDeliveryDetails with a simulated delivery medium (no code is sent);
+            # ConfirmForgotPassword and ConfirmSignUp answer CodeMismatchException.
+            # Through the API the default is LEGACY: the branch below.
+            if operation in ("ForgotPassword", "ResendConfirmationCode"):
+                raise _Simulated(_simulated_delivery(str(username)))
+            raise AwsFault.of("code_mismatch")
         if user is None:
             # AWS's wording for the sign-up family's unknown user.
             raise AwsFault("UserNotFoundException", "Username/client id combination not found.")
         return user
 
     def _confirm_sign_up(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
-        pool, _ = self._signup_prelude("ConfirmSignUp", params)
-        user = self._user_or_fault(pool, params.get("Username"))
+        pool, client = self._signup_prelude("ConfirmSignUp", params)
+        user = self._user_or_fault(pool, params.get("Username"), client, "ConfirmSignUp")
         if user.status == "CONFIRMED":
             raise AwsFault(
                 "NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED"
@@ -128,7 +156,12 @@ class SignUpFamily:
     def _resend_code(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
         # moto has no ResendConfirmationCode: answered here entirely.
         pool, client = self._signup_prelude("ResendConfirmationCode", params)
-        user = self._user_or_fault(pool, params.get("Username"))
+        try:
+            user = self._user_or_fault(
+                pool, params.get("Username"), client, "ResendConfirmationCode"
+            )
+        except _Simulated as simulated:
+            return self._json_response({"CodeDeliveryDetails": simulated.details})
         if user.status == "CONFIRMED":
             raise AwsFault("InvalidParameterException", "User is already confirmed.")
         details = self._record_code("SIGN_UP", pool, client.id, params["Username"], user)
@@ -136,7 +169,10 @@ class SignUpFamily:
 
     def _forgot_password(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
         pool, client = self._signup_prelude("ForgotPassword", params)
-        user = self._user_or_fault(pool, params.get("Username"))
+        try:
+            user = self._user_or_fault(pool, params.get("Username"), client, "ForgotPassword")
+        except _Simulated as simulated:
+            return self._json_response({"CodeDeliveryDetails": simulated.details})
         sent = params["Username"]
 
         def post(data: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +185,9 @@ class SignUpFamily:
         return self._moto(environ, params, post)
 
     def _confirm_forgot_password(self, params: dict[str, Any], environ: dict[str, Any]) -> Any:
-        pool, _ = self._signup_prelude("ConfirmForgotPassword", params)
-        user = self._user_or_fault(pool, params.get("Username"))
+        pool, client = self._signup_prelude("ConfirmForgotPassword", params)
+        user = self._user_or_fault(
+            pool, params.get("Username"), client, "ConfirmForgotPassword"
+        )
         self._check_code("FORGOT_PASSWORD", pool, user, params.get("ConfirmationCode"))
         return self._moto(environ, params)
