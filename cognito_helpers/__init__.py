@@ -47,7 +47,7 @@ _LAZY = {
     "fingerprint_authorization": "diagnosis",
     "check_client": "diagnosis",
     "verify_flow": "diagnosis",
-    # verify and read tokens (notebook 04)
+    # verify and read tokens (notebook 05)
     "expected_issuer": "tokens",
     "fetch_jwks": "tokens",
     "jwks_url": "tokens",
@@ -61,14 +61,14 @@ _LAZY = {
     "hash_calculator": "lessons.widgets",
     "check_exercise": "lessons.exercises",
     "troubleshoot": "lessons.troubleshooting",
-    # remove what a lesson created (05), asking first on a real pool
+    # remove what a lesson created (06), asking first on a real pool
     "CleanupReport": "lessons.cleanup",
     "remove_users": "lessons.cleanup",
     "troubleshooter": "lessons.widgets",
     "aws_error": "local.answers",
     # one line with what to do for any boto3 error (throttling, timeouts...)
     "describe_client_error": "error_advice",
-    # other languages (notebook 08): snippets/ described, rendered, run
+    # other languages (notebook 10): snippets/ described, rendered, run
     "SNIPPET_LANGUAGES": "lessons.snippets",
     "SNIPPET_MISTAKES": "lessons.snippets",
     "read_snippet": "lessons.snippets",
@@ -77,7 +77,7 @@ _LAZY = {
     "snippet_env": "lessons.snippets",
     "snippet_hash_lines": "lessons.snippets",
     "snippet_mistake_hash": "lessons.snippets",
-    # the OAuth 2.0 endpoints (notebook 09): Basic header, PKCE, the local sign-in page
+    # the OAuth 2.0 endpoints (notebook 11): Basic header, PKCE, the local sign-in page
     "basic_authorization": "lessons.oauth",
     "pkce_pair": "lessons.oauth",
     "sign_in_on_page": "lessons.oauth",

@@ -230,7 +230,7 @@ def secret_hash(username: str, client_id: str, client_secret: str, *, strict: bo
     ``username`` must be the one the operation expects: the exact ``Username``
     sent for SignUp-family calls and sign-in, the internal username for
     REFRESH_TOKEN_AUTH, the canonical ``USERNAME`` / ``USER_ID_FOR_SRP`` in
-    challenge responses (see ``notebooks/05-account-lifecycle.ipynb``).
+    challenge responses (see ``notebooks/06-account-lifecycle.ipynb``).
 
     With ``strict`` (the default) the inputs must follow Cognito's character
     rules, and whitespace anywhere (a trailing newline from a secrets file) is

@@ -2,7 +2,7 @@
 
 One table, used by the local Cognito (to check hashes as AWS does) and by the
 inspecting proxy and diagnosis (to say what an app should have sent). Taught
-in ``notebooks/05-account-lifecycle.ipynb``.
+in ``notebooks/06-account-lifecycle.ipynb``.
 
 Source: ``docs/facts.md#where-the-hash-goes``, from the AWS API
 reference (botocore ``cognito-idp/2016-04-18/service-2.json``: ``SecretHash``

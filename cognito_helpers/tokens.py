@@ -1,6 +1,6 @@
 """Verify and read the ID and access tokens Cognito returns (with PyJWT).
 
-Taught in ``notebooks/04-sign-in-flows.ipynb``. A Cognito token is an RS256
+Taught in ``notebooks/05-verify-the-tokens.ipynb``. A Cognito token is an RS256
 JWT. To trust one, check, in this order (AWS developer guide, "Verifying a
 JSON Web Token"):
 
@@ -152,7 +152,7 @@ def peek_token(token: str) -> TokenParts:
 
 def with_edited_claims(token: str, **changes: Any) -> str:
     """``token`` with some claims changed and its original signature kept: what an
-    attacker's edit looks like. Verification must refuse it (notebook 04)."""
+    attacker's edit looks like. Verification must refuse it (notebook 05)."""
     header, _, signature = _require_jwt(token).split(".")
     claims = dict(peek_token(token).claims, **changes)
     payload = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii")

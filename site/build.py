@@ -61,7 +61,7 @@ PROJECT_IMPORT = "cognito_helpers"
 #: the notebooks the site shows: the apps as they are, the lessons (source -> path in the site)
 APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
 LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
-LESSON_07 = "notebooks/07-troubleshooting.ipynb"
+LESSON_07 = "notebooks/09-troubleshooting.ipynb"
 SITE_03 = "lessons/03-compute-the-hash.ipynb"
 SITE_07 = "lessons/07-explain-and-fingerprint.ipynb"
 
@@ -338,7 +338,7 @@ def lesson_07() -> dict:
         "## Every cause, live: on your machine\n\n"
         "The full lesson reproduces each cause on the local Cognito and confirms the fix "
         "with `ch.verify_flow`. The local Cognito does not run in the browser: open "
-        "`notebooks/07-troubleshooting.ipynb` with `make lab` for that part."
+        "`notebooks/09-troubleshooting.ipynb` with `make lab` for that part."
     )
     cells = [*nb["cells"][:start], on_your_machine, *nb["cells"][end:]]
     for cell in cells:

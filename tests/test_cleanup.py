@@ -1,4 +1,4 @@
-"""remove_users (notebook 05's clean-up): no asking on the local Cognito, asking on a real pool."""
+"""remove_users (notebook 08's clean-up): no asking on the local Cognito, asking on a real pool."""
 
 from __future__ import annotations
 

@@ -205,13 +205,13 @@ def test_unknown_exercise_id_is_a_clear_error() -> None:
         ch.check_exercise("03.99", 1)
 
 
-# -- notebook 07: the tickets the reader sees are the ones the checks know ------------
+# -- notebook 09: the tickets the reader sees are the ones the checks know ------------
 
 
-def test_07_tickets_in_the_notebook_match_the_checker() -> None:
-    from cognito_helpers.lessons.exercises.nb07 import ANSWERS, NOTES, TICKETS
+def test_09_tickets_in_the_notebook_match_the_checker() -> None:
+    from cognito_helpers.lessons.exercises.nb09 import ANSWERS, NOTES, TICKETS
 
-    nb = json.loads((NOTEBOOKS / "07-troubleshooting.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((NOTEBOOKS / "09-troubleshooting.ipynb").read_text(encoding="utf-8"))
     found: dict[str, Any] = {}
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
@@ -228,9 +228,9 @@ def test_07_tickets_in_the_notebook_match_the_checker() -> None:
         assert ch.troubleshoot(**ticket).keys[-1] == ANSWERS[k]
 
 
-# -- notebook 07: the reasoning is graded, not the tool's key names (issue 14 item 4) ----
+# -- notebook 09: the reasoning is graded, not the tool's key names (issue 14 item 4) ----
 
-RIGHT_07 = {
+RIGHT_09 = {
     1: ["client_not_found", "wrong_region", "Wrong region", "region mismatch",
         "the app calls us-east-1, the pool is in eu-west-1", "the hash is fine, the region is not"],
     2: ["other_username", "alias", "the e-mail was hashed", "email instead of the sub",
@@ -238,7 +238,7 @@ RIGHT_07 = {
     3: ["secret_whitespace", "trailing newline", "newline in the secret",
         "whitespace in the secret", "strip the secret read from the file"],
 }
-WRONG_07 = {
+WRONG_09 = {
     1: {"hash_mismatch": "not why", "secret_missing": "never got as far as the hash",
         "pool_not_found": "user pool *client*", "typo in the client id": "AWS_REGION=us-east-1",
         "missing IAM permission": "needs no AWS credentials", "banana": "where does the pool live"},
@@ -250,16 +250,16 @@ WRONG_07 = {
 
 
 @pytest.mark.parametrize("ticket", [1, 2, 3])
-def test_07_accepts_every_right_answer(ticket: int) -> None:
-    from cognito_helpers.lessons.exercises.nb07 import TICKETS
+def test_09_accepts_every_right_answer(ticket: int) -> None:
+    from cognito_helpers.lessons.exercises.nb09 import TICKETS
 
-    for answer in [*RIGHT_07[ticket], ch.troubleshoot(**TICKETS[ticket])]:
-        assert ch.check_exercise(f"07.{ticket}", answer).ok, answer
+    for answer in [*RIGHT_09[ticket], ch.troubleshoot(**TICKETS[ticket])]:
+        assert ch.check_exercise(f"09.{ticket}", answer).ok, answer
 
 
 @pytest.mark.parametrize("ticket", [1, 2, 3])
-def test_07_says_why_a_wrong_answer_is_wrong(ticket: int) -> None:
-    for answer, why in WRONG_07[ticket].items():
-        result = ch.check_exercise(f"07.{ticket}", answer)
+def test_09_says_why_a_wrong_answer_is_wrong(ticket: int) -> None:
+    for answer, why in WRONG_09[ticket].items():
+        result = ch.check_exercise(f"09.{ticket}", answer)
         assert result.status == "wrong", answer
         assert why in result.message, (answer, result.message)

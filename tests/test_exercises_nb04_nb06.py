@@ -1,4 +1,4 @@
-"""The hints of notebooks 04-06's exercises: each classic mistake gets the hint that names it.
+"""The hints of notebooks 04-08's exercises: each classic mistake gets the hint that names it.
 
 tests/test_exercises.py already runs every solution through its check and
 refuses ``...`` and ``None``; these tests feed the checkers the wrong answers a
@@ -92,7 +92,7 @@ def test_04_2_password_flow_is_refused_by_the_srp_only_client(email_demo, local_
 
 def test_04_3_a_gate_that_accepts_everything_or_forgets_token_use(demo) -> None:
     target = _target(demo)
-    assert "accepted" in ch.check_exercise("04.3", lambda token: True, target=target).message
+    assert "accepted" in ch.check_exercise("05.1", lambda token: True, target=target).message
     jwks = ch.fetch_jwks(ch.jwks_url(target.region, target.user_pool_id, target.endpoint_url))
     issuer = ch.expected_issuer(target.region, target.user_pool_id)
 
@@ -103,9 +103,9 @@ def test_04_3_a_gate_that_accepts_everything_or_forgets_token_use(demo) -> None:
             return False
         return True
 
-    result = ch.check_exercise("04.3", any_kind, target=target)
+    result = ch.check_exercise("05.1", any_kind, target=target)
     assert result.status == "wrong" and "ID token" in result.message
-    assert "True or False" in ch.check_exercise("04.3", lambda token: "yes", target=target).message
+    assert "True or False" in ch.check_exercise("05.1", lambda token: "yes", target=target).message
 
 
 # -- 05 ------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_05_1_the_email_in_the_refresh_hash_is_named(email_demo, local_cognito) 
         return ch.secret_hash(email_demo.username, client_id, secret)
 
     result = ch.check_exercise(
-        "05.1", over_email, email_demo=email_demo, local_cognito=local_cognito
+        "07.1", over_email, email_demo=email_demo, local_cognito=local_cognito
     )
     assert result.status == "wrong" and "internal username" in result.message
 
@@ -126,7 +126,7 @@ def test_05_1_the_email_in_the_refresh_hash_is_named(email_demo, local_cognito) 
 
     # sub == internal username in an email-as-username pool: also right
     assert ch.check_exercise(
-        "05.1", over_sub, email_demo=email_demo, local_cognito=local_cognito
+        "07.1", over_sub, email_demo=email_demo, local_cognito=local_cognito
     ).ok
 
 
@@ -145,14 +145,14 @@ def test_05_2_the_email_in_the_challenge_hash_is_refused(email_demo, local_cogni
         )["AuthenticationResult"]
 
     result = ch.check_exercise(
-        "05.2", over_email, email_demo=email_demo, local_cognito=local_cognito
+        "06.1", over_email, email_demo=email_demo, local_cognito=local_cognito
     )
     assert result.status == "wrong"
     assert "Unable to verify secret hash" in result.message and "canonical" in result.message
 
 
 def test_05_3_quiz_hints() -> None:
-    assert "missing" in ch.check_exercise("05.3", {"SignUp": "sent"}).message
+    assert "missing" in ch.check_exercise("06.2", {"SignUp": "sent"}).message
     everything_sent = {
         label: "sent"
         for label in (
@@ -164,8 +164,8 @@ def test_05_3_quiz_hints() -> None:
             "AdminRespondToAuthChallenge SOFTWARE_TOKEN_MFA",
         )
     }
-    assert "3 wrong" in ch.check_exercise("05.3", everything_sent).message
-    assert "one of" in ch.check_exercise("05.3", dict(everything_sent, SignUp="alias")).message
+    assert "3 wrong" in ch.check_exercise("06.2", everything_sent).message
+    assert "one of" in ch.check_exercise("06.2", dict(everything_sent, SignUp="alias")).message
 
 
 # -- 06 ------------------------------------------------------------------------------
@@ -175,8 +175,8 @@ def test_06_1_newest_is_named() -> None:
     def newest(secrets: list[dict[str, Any]]) -> str:
         return max(secrets, key=lambda d: d["ClientSecretCreateDate"])["ClientSecretId"]
 
-    assert "just added" in ch.check_exercise("06.1", newest).message
-    assert "from the list" in ch.check_exercise("06.1", lambda secrets: "x").message
+    assert "just added" in ch.check_exercise("08.1", newest).message
+    assert "from the list" in ch.check_exercise("08.1", lambda secrets: "x").message
 
 
 def test_06_2_a_rotation_that_forgets_the_delete(demo, local_cognito) -> None:
@@ -184,13 +184,13 @@ def test_06_2_a_rotation_that_forgets_the_delete(demo, local_cognito) -> None:
         added = cip.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=client_id)
         return added["ClientSecretDescriptor"]["ClientSecretValue"]
 
-    result = ch.check_exercise("06.2", add_only, demo=demo, local_cognito=local_cognito)
+    result = ch.check_exercise("08.2", add_only, demo=demo, local_cognito=local_cognito)
     assert result.status == "wrong" and "2 active secrets" in result.message
 
 
 def test_06_2_returning_the_old_secret(demo, local_cognito) -> None:
     result = ch.check_exercise(
-        "06.2", lambda cip, p, c: demo.client_secret, demo=demo, local_cognito=local_cognito
+        "08.2", lambda cip, p, c: demo.client_secret, demo=demo, local_cognito=local_cognito
     )
     assert "old secret" in result.message
 
@@ -208,5 +208,5 @@ def test_06_2_returning_the_old_secret(demo, local_cognito) -> None:
     ],
 )
 def test_06_3_hints(answer, hint) -> None:
-    result = ch.check_exercise("06.3", answer)
+    result = ch.check_exercise("08.3", answer)
     assert result.status == "wrong" and hint in result.message

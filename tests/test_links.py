@@ -256,7 +256,7 @@ def test_problem_names_each_kind_of_broken_link(
 
 
 def test_a_notebook_link_outside_the_lab_root_is_a_404(fake_repo: Path) -> None:
-    """What `make lab` on notebooks/ did to 08's ../README.md link."""
+    """What `make lab` on notebooks/ did to 10's ../README.md link."""
     link = Link(fake_repo / "notebooks" / "08.ipynb", "cell 0", "../README.md")
     assert problem(link, fake_repo) is None
     assert "a 404 in the lab" in (problem(link, fake_repo / "notebooks") or "")

@@ -1,5 +1,5 @@
 """explain, fingerprint_authorization, the CLI and the troubleshooting form on the
-OAuth endpoints' answers and Authorization headers (notebook 09)."""
+OAuth endpoints' answers and Authorization headers (notebook 11)."""
 
 from __future__ import annotations
 

@@ -387,7 +387,7 @@ def _user_where(local_cognito, demo, lang: str, *, mistake_shows: bool):
     wrong hash (``mistake_shows``) or, by chance, the right one.
 
     Only Java's URL-safe base64 depends on the user: it sends the right hash when the
-    hash has neither '+' nor '/' (about one user in four, notebook 08).
+    hash has neither '+' nor '/' (about one user in four, notebook 10).
     """
     def shows(user: str) -> bool:
         args = (user, demo.client_id, demo.client_secret)
@@ -419,7 +419,7 @@ def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
 
 def test_java_url_safe_mistake_signs_in_when_the_hash_has_no_plus_or_slash(
         toolchain, local_cognito, demo) -> None:
-    """Notebook 08's point, with the real SignIn.java: the bug locks out only some users."""
+    """Notebook 10's point, with the real SignIn.java: the bug locks out only some users."""
     tc = toolchain("java")
     cmd = _signin_tool(tc)
     lucky = _user_where(local_cognito, demo, "java", mistake_shows=False)

@@ -63,7 +63,7 @@ def test_calculator_secret_box_is_a_password_box() -> None:
     assert S not in repr(calc.secret)
 
 
-# -- the troubleshooting form (notebook 07) ---------------------------------------
+# -- the troubleshooting form (notebook 09) ---------------------------------------
 
 MISMATCH = (
     "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "

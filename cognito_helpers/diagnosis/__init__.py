@@ -1,7 +1,7 @@
 """The diagnosis engine: from an error, a hash or a client's settings to cause and fix.
 
 Plain functions returning a :class:`Diagnosis` (text, JSON, notebook HTML);
-the CLI, the inspecting proxy and ``notebooks/07-troubleshooting.ipynb`` are
+the CLI, the inspecting proxy and ``notebooks/09-troubleshooting.ipynb`` are
 front ends to them.
 
 * :func:`explain` - recognise a pasted Cognito error (no boto3 needed)

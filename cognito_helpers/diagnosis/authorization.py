@@ -8,7 +8,7 @@ names what went wrong: a SECRET_HASH in place of the secret, id and secret
 swapped, the secret alone, not base64 at all, URL-safe base64, whitespace in
 the secret, an old secret, a secret on a public client... Only exact matches
 count. The secret and the header never appear in the result, only masked.
-Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``.
+Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ One :class:`Cause` per entry of the local Cognito's catalogue of AWS answers
 not send (moto's hash-in-the-message, the validation error on the hash's
 characters): a title, a fix and the facts that would confirm it. ``{cid}``,
 ``{pool}`` and ``{flow}`` are filled in from the pasted text. Data only: the
-recognising is ``explain.py``'s. Taught in ``notebooks/07-troubleshooting.ipynb``.
+recognising is ``explain.py``'s. Taught in ``notebooks/09-troubleshooting.ipynb``.
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ CAUSES: dict[str, Cause] = {
 # The OAuth 2.0 endpoints (token, authorize, userInfo, revoke): their answers are
 # one-word `error` codes in JSON or in a redirect (AWS developer guide, "The token
 # issuer endpoint" and "The redirect and authorization endpoint"); the key is
-# "oauth_<error>". Taught in notebooks/09-client-secret-on-oauth-endpoints.ipynb.
+# "oauth_<error>". Taught in notebooks/11-client-secret-on-oauth-endpoints.ipynb.
 _FP_BASIC = (
     "python -m cognito_helpers fingerprint --authorization 'Basic ...' --client-id {cid}"
 )

@@ -1,6 +1,6 @@
 """``check_client(...)``: read an app client's settings and say what they mean for the hash.
 
-Taught in ``notebooks/07-troubleshooting.ipynb``. Reads DescribeUserPoolClient
+Taught in ``notebooks/09-troubleshooting.ipynb``. Reads DescribeUserPoolClient
 and ListUserPoolClientSecrets (the rotation API, ``docs/facts.md#client-secret-rotation``)
 with the boto3 ``cognito-idp`` client you pass, so it works the same against
 ``LocalCognito`` and a real pool. Whatever it cannot read (no credentials,

@@ -1,6 +1,6 @@
 """``explain(text)``: from an error a person pasted to its cause and fix.
 
-Taught in ``notebooks/07-troubleshooting.ipynb``; the rows come from the
+Taught in ``notebooks/09-troubleshooting.ipynb``; the rows come from the
 error table of ``docs/facts.md#what-cognito-answers``, and the
 texts are matched against ``cognito_helpers.local.answers.CATALOGUE``, so the
 recogniser and the local Cognito can never drift apart. What each one means

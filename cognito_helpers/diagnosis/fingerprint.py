@@ -1,6 +1,6 @@
 """``fingerprint(...)``: which mistake produced the SECRET_HASH an app actually sent.
 
-Taught in ``notebooks/07-troubleshooting.ipynb``. The mistakes come from
+Taught in ``notebooks/09-troubleshooting.ipynb``. The mistakes come from
 ``docs/facts.md#mistakes-people-make`` and the defensive code of
 public SDKs: hex instead of base64, URL-safe base64, missing padding,
 ``client_id + username`` order, whitespace in the secret or username, an alias

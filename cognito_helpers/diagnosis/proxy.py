@@ -1,7 +1,7 @@
 """The inspecting proxy: point your own app at it and see each SECRET_HASH judged live.
 
 ``python -m cognito_helpers proxy`` (taught in the README's "My login fails:
-what now?", step 3; ``notebooks/07-troubleshooting.ipynb`` teaches the engine
+what now?", step 3; ``notebooks/09-troubleshooting.ipynb`` teaches the engine
 it uses) listens on loopback. Every Cognito JSON call an app sends
 (``X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>``) is checked:
 is the hash there, is it right for this operation's username (see

@@ -2,7 +2,7 @@
 
 One shape for ``explain``, ``fingerprint``, ``check_client`` and
 ``verify_flow``, so that the CLI, the inspecting proxy and the troubleshooting
-notebook (``notebooks/07-troubleshooting.ipynb``) render it the same way: as
+notebook (``notebooks/09-troubleshooting.ipynb``) render it the same way: as
 text (:meth:`Diagnosis.to_text`), as JSON (:meth:`Diagnosis.to_json`) and as
 HTML in a notebook (``_repr_html_``).
 

@@ -1,6 +1,6 @@
 """``verify_flow(...)``: run a person's sign-in with a correctly computed hash, step by step.
 
-Taught in ``notebooks/07-troubleshooting.ipynb``. Signs in with
+Taught in ``notebooks/09-troubleshooting.ipynb``. Signs in with
 USER_PASSWORD_AUTH (InitiateAuth) or ADMIN_USER_PASSWORD_AUTH
 (AdminInitiateAuth), then refreshes with REFRESH_TOKEN_AUTH hashing the
 internal username read from the access token (``docs/facts.md#where-the-hash-goes``), and reports the first step that fails, explained. If

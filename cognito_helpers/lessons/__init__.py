@@ -3,11 +3,11 @@
 - :mod:`.calculator`: every variant of the hash and the mistake behind each
   (notebook 03); :mod:`.widgets` wires it, and the troubleshooting form, to
   ipywidgets.
-- :mod:`.troubleshooting`: the form of notebook 07 and the diagnosis app,
+- :mod:`.troubleshooting`: the form of notebook 09 and the diagnosis app,
   as a plain function a cell can call.
 - :mod:`.exercises`: each notebook's exercise checks (``check_exercise``).
 - :mod:`.snippets`: the other languages' snippets in ``snippets/``, rendered
-  and run (notebook 08).
+  and run (notebook 10).
 - :mod:`.apps`: the calculator and diagnosis form as Voilà pages (``apps/``).
 
 The public names are re-exported by ``cognito_helpers`` itself

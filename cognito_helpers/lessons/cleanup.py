@@ -1,4 +1,4 @@
-"""Remove the users a lesson created, safely on a real pool (taught in notebook 05).
+"""Remove the users a lesson created, safely on a real pool (taught in notebook 06).
 
 ``remove_users`` deletes on the local Cognito without asking (each kernel's pool is
 its own, and CI runs the lessons there), and asks first on a real user pool: the

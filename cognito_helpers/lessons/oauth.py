@@ -1,6 +1,6 @@
 """Talking to Cognito's OAuth 2.0 endpoints from Python with the standard library only.
 
-Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``: what a
+Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``: what a
 ``client_secret_basic`` header encodes, a PKCE pair, driving the (local)
 sign-in page the way a browser would, and token requests whose answers are
 shown with every token masked. Works against a real pool's domain too, except

@@ -1,6 +1,6 @@
 """The SECRET_HASH and the USER_PASSWORD_AUTH sign-in in other languages.
 
-Taught in ``notebooks/08-other-languages.ipynb``. The code lives in real files
+Taught in ``notebooks/10-other-languages.ipynb``. The code lives in real files
 under ``snippets/<language>/`` (each reads its settings from the environment
 and has a ``hash`` and a ``signin`` mode); ``tests/test_snippets.py`` runs
 every one whose toolchain is installed against :func:`~cognito_helpers.secret_hash`

@@ -1,6 +1,6 @@
 """What the troubleshooting form shows: the pasted error explained and the sent hash fingerprinted.
 
-Taught in ``notebooks/07-troubleshooting.ipynb``. :func:`troubleshoot` is a
+Taught in ``notebooks/09-troubleshooting.ipynb``. :func:`troubleshoot` is a
 thin front over the diagnosis engine (:func:`cognito_helpers.diagnosis.explain`
 and :func:`~cognito_helpers.diagnosis.fingerprint`), for whatever the person
 has filled in so far, plus what to fill in next. It never calls Cognito and
@@ -61,7 +61,7 @@ class Troubleshooting:
 
 
 # What the diagnosis engine tells a terminal user, and what this form offers instead:
-# the people who use the form (the app in apps/, the widget in 07) may never open one.
+# the people who use the form (the app in apps/, the widget in 09) may never open one.
 _IN_FORM = [
     (re.compile(r"Find the mistake with `[^`]*fingerprint[^`]*`(?: \([^)]*\))?\."),
      "Find the mistake here: fill in the username the failing call hashed, the client "
@@ -111,7 +111,7 @@ def troubleshoot(
 
     ``authorization`` is the ``Authorization`` header an app sent to the OAuth
     token endpoint; with ``client_id`` (and ``client_secret``) the result names
-    the mistake behind it too (notebook 09).
+    the mistake behind it too (notebook 11).
 
     Every argument is optional; the result says what to fill in next.
     ``other_usernames`` (a list, or text separated by commas) are other names

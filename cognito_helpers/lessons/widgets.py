@@ -2,7 +2,7 @@
 
 * :func:`hash_calculator` (``notebooks/03-compute-the-hash.ipynb``) shows
   :func:`cognito_helpers.calculator.hash_variants` live.
-* :func:`troubleshooter` (``notebooks/07-troubleshooting.ipynb``) shows
+* :func:`troubleshooter` (``notebooks/09-troubleshooting.ipynb``) shows
   :func:`cognito_helpers.troubleshooting.troubleshoot` live.
 
 What a widget shows is exactly that function's ``_repr_html_``, and a
@@ -115,7 +115,7 @@ class Troubleshooter(w.VBox):
                                  placeholder="never shown, only masked", style=_STYLE,
                                  layout=_LAYOUT)
         self.sent = _text("Hash your app sent", sent, "the SECRET_HASH from your app's log")
-        # it encodes the secret: a password box, never shown (notebook 09)
+        # it encodes the secret: a password box, never shown (notebook 11)
         self.authorization = w.Password(value=authorization, description="Authorization",
                                         placeholder="optional: 'Basic ...' sent to /oauth2/token",
                                         style=_STYLE, layout=_LAYOUT)

@@ -3,7 +3,7 @@
 moto's clients are kept secret-less (so moto never checks a hash itself); the
 layer records up to two secrets per client, as ``AddUserPoolClientSecret``
 allows, and checks every hash against each active one. Taught in
-``notebooks/02-reproduce-the-error.ipynb`` and ``06-rotate-the-secret.ipynb``.
+``notebooks/02-reproduce-the-error.ipynb`` and ``08-rotate-the-secret.ipynb``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Wall time plus an offset a lesson can move forward (``LocalCognito.advance_clock``),
 so a lesson shows a 15-minute lock or a 60-second grace period without waiting.
 Tokens keep wall time in ``iat``/``exp``/``auth_time`` (a verifier compares them
-with its own clock). Taught in ``notebooks/07-troubleshooting.ipynb`` (lockout).
+with its own clock). Taught in ``notebooks/09-troubleshooting.ipynb`` (lockout).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ Password paths that go through here: USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUT
 (and its legacy name ADMIN_NO_SRP_AUTH), the SRP proof (PASSWORD_VERIFIER),
 USER_AUTH's PASSWORD and PASSWORD_SRP, and the OAuth sign-in page
 (:meth:`PasswordLockout.verify_password`). Taught in
-``notebooks/07-troubleshooting.ipynb``.
+``notebooks/09-troubleshooting.ipynb``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ invalid at once) so a client can retry; afterwards it gives
 refresh-token rotation"). Rotation must be done with GetTokensFromRefreshToken:
 REFRESH_TOKEN_AUTH is refused on such clients. The grace period runs on the
 layer's clock (:mod:`.clock`), so a lesson can step over it. Taught in
-``notebooks/05-account-lifecycle.ipynb``.
+``notebooks/07-refresh-tokens.ipynb``.
 """
 
 from __future__ import annotations

@@ -147,7 +147,7 @@ class DemoPool:
     def oauth_urls(self) -> dict[str, str]:
         """The local OAuth 2.0 endpoints of this pool's domain, and its discovery document.
 
-        Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``.
+        Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``.
         """
         from .oauth.urls import oauth_urls
 
@@ -389,7 +389,7 @@ class LocalCognito:
         Lockouts (:mod:`.lockout`) and refresh-token grace periods
         (:mod:`.refresh`) run on this clock, so a lesson shows a lock expire
         without waiting; token times (``iat``, ``exp``) stay on wall time.
-        Taught in ``notebooks/07-troubleshooting.ipynb``. Returns the new time.
+        Taught in ``notebooks/09-troubleshooting.ipynb``. Returns the new time.
         """
         return self.clock.advance(seconds)
 

@@ -2,7 +2,7 @@
 
 Each carries a top-level ``SecretHash`` over the exact ``Username`` sent. The
 codes Cognito would e-mail land in the layer's outbox (:class:`Message`), where
-a lesson reads them. Taught in ``notebooks/05-account-lifecycle.ipynb``.
+a lesson reads them. Taught in ``notebooks/06-account-lifecycle.ipynb``.
 """
 
 from __future__ import annotations

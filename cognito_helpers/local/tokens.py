@@ -17,7 +17,7 @@ moto signs every pool's tokens with one shared key (``kid`` "dummy") and copies
 into the ID token only what ``ReadAttributes`` lists. The fidelity layer turns
 each pool moto creates into a :class:`LocalUserPool` (:func:`adopt_pool`), whose
 token methods, the ones moto's own flows call, mint here instead. moto's
-source is not changed. Taught in ``notebooks/04-sign-in-flows.ipynb``.
+source is not changed. Taught in ``notebooks/05-verify-the-tokens.ipynb``.
 
 Sources (AWS developer guide): "Understanding the identity (ID) token" and
 "Understanding the access token" (claims), "Verifying a JSON Web Token" (one

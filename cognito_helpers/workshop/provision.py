@@ -52,7 +52,7 @@ __all__ = [
 TAG_KEY = "cognito-lab-workshop"
 _PAGE_SIZE = 60  # ListUserPools' maximum MaxResults
 MAX_PARTICIPANTS = 200
-#: The flows the notebooks use (SRP for the SRP lesson, refresh for notebook 05...).
+#: The flows the notebooks use (SRP for the SRP lesson, refresh for notebook 07...).
 FLOWS = [
     "ALLOW_USER_PASSWORD_AUTH",
     "ALLOW_ADMIN_USER_PASSWORD_AUTH",

@@ -63,20 +63,3 @@ def exercise_2(email_demo: Any, local_cognito: Any) -> Callable[..., dict[str, A
         )["AuthenticationResult"]
 
     return srp_sign_in
-
-
-def exercise_3(target: Any) -> Callable[[str], bool]:
-    url = ch.jwks_url(target.region, target.user_pool_id, target.endpoint_url)
-    jwks = ch.fetch_jwks(url)
-    issuer = ch.expected_issuer(target.region, target.user_pool_id)
-
-    def accept(token: str) -> bool:
-        try:
-            ch.verify_token(
-                token, jwks=jwks, issuer=issuer, client_id=target.client_id, token_use="access"
-            )
-        except ch.TokenError:
-            return False
-        return True
-
-    return accept

@@ -12,7 +12,7 @@ from cognito_helpers.lessons.calculator import hash_variants
 from cognito_helpers.lessons.troubleshooting import troubleshoot
 from cognito_helpers.local.answers import aws_error
 
-LESSON = ROOT / "notebooks" / "07-troubleshooting.ipynb"
+LESSON = ROOT / "notebooks" / "09-troubleshooting.ipynb"
 
 
 def _case() -> dict[str, str]:

@@ -1,8 +1,8 @@
 """In a real JupyterLab rooted as `make lab` roots it, a lesson's links open their files.
 
-Issue 14 item 2: rooted at notebooks/, 08's links to ../snippets/ and ../README.md were
+Issue 14 item 2: rooted at notebooks/, 10's links to ../snippets/ and ../README.md were
 404s. Here JupyterLab serves a copy of the repository's documents with the Makefile's
-LAB_ROOT, opens notebook 08, clicks every local link JupyterLab rendered in its Markdown,
+LAB_ROOT, opens notebook 10, clicks every local link JupyterLab rendered in its Markdown,
 and each one must open its file inside the lab (tests/test_links.py checks the same
 statically, for every notebook).
 """
@@ -25,7 +25,7 @@ from browser_harness import ROOT, Server, Tab, free_port, fresh_jupyter_env
 sys.path.insert(0, str(ROOT / "tests"))
 from test_links import lab_root, links_in, markdown_sources
 
-LESSON = "notebooks/08-other-languages.ipynb"
+LESSON = "notebooks/10-other-languages.ipynb"
 COPIED = ("README.md", "docs", "notebooks", "snippets", "recipes", "apps")
 
 
@@ -65,7 +65,7 @@ def repo_lab(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def expected_files() -> set[str]:
-    """The lab paths 08's local links name (anchors dropped), resolved as JupyterLab does."""
+    """The lab paths 10's local links name (anchors dropped), resolved as JupyterLab does."""
     paths = set()
     for _, markdown in markdown_sources(ROOT / LESSON):
         for url in links_in(markdown):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...hashing import secret_hash
-from ...tokens import expected_issuer, fetch_jwks, jwks_url, verify_token, with_edited_claims
+from ...tokens import expected_issuer, fetch_jwks, jwks_url, verify_token
 from . import exercise
 
 # Exercise 1: what an email-as-username pool answers to USER_SRP_AUTH. The
@@ -114,40 +114,4 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
         return f"The access token you returned does not verify: {exc}"
     if verified.username != email_demo.internal_username:
         return "The access token belongs to another user."
-    return None
-
-
-def _sign_in(target: Any, client_id: str, secret: str | None) -> dict[str, Any]:
-    params = {"USERNAME": target.username, "PASSWORD": target.password}
-    if secret:
-        params["SECRET_HASH"] = secret_hash(target.username, client_id, secret)
-    return target.client().initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH", ClientId=client_id, AuthParameters=params
-    )["AuthenticationResult"]
-
-
-@exercise("04.3", "Accept only our own access tokens")
-def _check_3(answer: Any, target: Any) -> str | None:
-    if not callable(answer):
-        return f"Expected a function (token) -> bool, got {type(answer).__name__}."
-    ours = _sign_in(target, target.client_id, target.client_secret)
-    cases = [
-        (ours["AccessToken"], True, "a valid access token of our app client"),
-        (ours["IdToken"], False, "our ID token (APIs take access tokens)"),
-        (
-            with_edited_claims(ours["AccessToken"], username="mallory"),
-            False,
-            "an access token whose claims were altered",
-        ),
-    ]
-    if target.public_client_id:
-        other = _sign_in(target, target.public_client_id, None)
-        cases.append((other["AccessToken"], False, "an access token issued to another client"))
-    for token, expected, what in cases:
-        got = answer(token)
-        if not isinstance(got, bool):
-            return f"It returned {type(got).__name__}; return True or False."
-        if got != expected:
-            verdict = "accepted" if got else "refused"
-            return f"It {verdict} {what}."
     return None

@@ -1,169 +1,45 @@
-"""Checkers for the exercises of ``notebooks/05-account-lifecycle.ipynb``."""
+"""Exercises of notebooks/05-verify-the-tokens.ipynb (checked by ch.check_exercise)."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from ...hashing import secret_hash
-from ...operations import hash_site
+from ...tokens import with_edited_claims
 from . import exercise
 
 
-def _client_error_hint(exc: Any) -> str:
-    error = exc.response["Error"]
-    hint = ""
-    if "secret hash" in error["Message"] or "SecretHash" in error["Message"]:
-        hint = " Check which username your hash covers."
-    return f"Cognito answered {error['Code']}: {error['Message']}.{hint}"
-
-
-def _sign_in(cip: Any, pool: Any) -> dict[str, Any]:
-    return cip.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=pool.client_id,
-        AuthParameters={
-            "USERNAME": pool.username,
-            "PASSWORD": pool.password,
-            "SECRET_HASH": secret_hash(pool.username, pool.client_id, pool.client_secret),
-        },
+def _sign_in(target: Any, client_id: str, secret: str | None) -> dict[str, Any]:
+    params = {"USERNAME": target.username, "PASSWORD": target.password}
+    if secret:
+        params["SECRET_HASH"] = secret_hash(target.username, client_id, secret)
+    return target.client().initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH", ClientId=client_id, AuthParameters=params
     )["AuthenticationResult"]
 
 
-@exercise("05.1", "The refresh hash")
-def _check_1(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
-    from botocore.exceptions import ClientError
-
+@exercise("05.1", "Accept only our own access tokens")
+def _check_1(answer: Any, target: Any) -> str | None:
     if not callable(answer):
-        return (
-            "Expected a function (access_token, client_id, client_secret) -> str, "
-            f"got {type(answer).__name__}."
-        )
-    cip = local_cognito.client()
-    result = _sign_in(cip, email_demo)
-    got = answer(result["AccessToken"], email_demo.client_id, email_demo.client_secret)
-    if not isinstance(got, str):
-        return f"It returned {type(got).__name__}; return the base64 hash as text (str)."
-    if got == secret_hash(email_demo.username, email_demo.client_id, email_demo.client_secret):
-        return (
-            "That is the hash over the e-mail the user signs in with. A refresh is checked "
-            "against the user's internal username: read it from the access token."
-        )
-    try:
-        cip.initiate_auth(
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            ClientId=email_demo.client_id,
-            AuthParameters={"REFRESH_TOKEN": result["RefreshToken"], "SECRET_HASH": got},
-        )
-    except ClientError as exc:
-        return "The refresh with your hash failed. " + _client_error_hint(exc)
-    return None
-
-
-@exercise("05.2", "NEW_PASSWORD_REQUIRED on an email-as-username pool")
-def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
-    from botocore.exceptions import ClientError
-
-    if not callable(answer):
-        return (
-            "Expected a function (cip, client_id, client_secret, username, challenge, "
-            "new_password) -> "
-            f"AuthenticationResult dict, got {type(answer).__name__}."
-        )
-    cip = local_cognito.client()
-    email = f"new-{secrets.token_hex(3)}@example.com"
-    temporary = f"Tmp-{secrets.token_hex(5)}-Aa1!"
-    cip.admin_create_user(
-        UserPoolId=email_demo.user_pool_id,
-        Username=email,
-        TemporaryPassword=temporary,
-        MessageAction="SUPPRESS",
-        UserAttributes=[
-            {"Name": "email", "Value": email},
-            {"Name": "email_verified", "Value": "true"},
-        ],
-    )
-    challenge = cip.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=email_demo.client_id,
-        AuthParameters={
-            "USERNAME": email,
-            "PASSWORD": temporary,
-            "SECRET_HASH": secret_hash(email, email_demo.client_id, email_demo.client_secret),
-        },
-    )
-    new_password = f"New-{secrets.token_hex(5)}-Aa1!"
-    try:
-        result = answer(
-            cip, email_demo.client_id, email_demo.client_secret, email, challenge, new_password
-        )
-    except ClientError as exc:
-        return _client_error_hint(exc) + (
-            " Challenge responses need the canonical username from the challenge, not the e-mail."
-        )
-    if not isinstance(result, dict) or "AccessToken" not in result:
-        return "Return the AuthenticationResult dict of RespondToAuthChallenge's answer."
-    try:
-        cip.initiate_auth(
-            AuthFlow="USER_PASSWORD_AUTH",
-            ClientId=email_demo.client_id,
-            AuthParameters={
-                "USERNAME": email,
-                "PASSWORD": new_password,
-                "SECRET_HASH": secret_hash(email, email_demo.client_id, email_demo.client_secret),
-            },
-        )
-    except ClientError as exc:
-        return "After your answer the user cannot sign in with new_password. " + (
-            _client_error_hint(exc)
-        )
-    return None
-
-
-#: Exercise 3: the requests the reader classifies, as (label, operation, params).
-EX3_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
-    ("SignUp", "SignUp", {"Username": "u"}),
-    ("ConfirmForgotPassword", "ConfirmForgotPassword", {"Username": "u"}),
-    (
-        "InitiateAuth USER_SRP_AUTH",
-        "InitiateAuth",
-        {"AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "u"}},
-    ),
-    (
-        "InitiateAuth REFRESH_TOKEN_AUTH",
-        "InitiateAuth",
-        {"AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": "t"}},
-    ),
-    (
-        "RespondToAuthChallenge NEW_PASSWORD_REQUIRED",
-        "RespondToAuthChallenge",
-        {"ChallengeName": "NEW_PASSWORD_REQUIRED", "ChallengeResponses": {"USERNAME": "u"}},
-    ),
-    (
-        "AdminRespondToAuthChallenge SOFTWARE_TOKEN_MFA",
-        "AdminRespondToAuthChallenge",
-        {"ChallengeName": "SOFTWARE_TOKEN_MFA", "ChallengeResponses": {"USERNAME": "u"}},
-    ),
-]
-EX3_RULES = ("sent", "internal", "canonical")
-
-
-@exercise("05.3", "Which username goes in each hash")
-def _check_3(answer: Any) -> str | None:
-    labels = [label for label, _, _ in EX3_REQUESTS]
-    if not isinstance(answer, dict):
-        return f"Expected a dict {{request: rule}}, got {type(answer).__name__}."
-    missing = [label for label in labels if label not in answer]
-    if missing:
-        return f"Give a rule for every request; missing: {', '.join(missing)}."
-    bad = [v for v in answer.values() if v not in EX3_RULES]
-    if bad:
-        return f"Each rule is one of {', '.join(EX3_RULES)}; got {bad[0]!r}."
-    wrong = [
-        label
-        for label, operation, params in EX3_REQUESTS
-        if answer[label] != hash_site(operation, params).rule  # type: ignore[union-attr]
+        return f"Expected a function (token) -> bool, got {type(answer).__name__}."
+    ours = _sign_in(target, target.client_id, target.client_secret)
+    cases = [
+        (ours["AccessToken"], True, "a valid access token of our app client"),
+        (ours["IdToken"], False, "our ID token (APIs take access tokens)"),
+        (
+            with_edited_claims(ours["AccessToken"], username="mallory"),
+            False,
+            "an access token whose claims were altered",
+        ),
     ]
-    if wrong:
-        return f"{len(wrong)} wrong, for example {wrong[0]!r}. The table in the notebook helps."
+    if target.public_client_id:
+        other = _sign_in(target, target.public_client_id, None)
+        cases.append((other["AccessToken"], False, "an access token issued to another client"))
+    for token, expected, what in cases:
+        got = answer(token)
+        if not isinstance(got, bool):
+            return f"It returned {type(got).__name__}; return True or False."
+        if got != expected:
+            verdict = "accepted" if got else "refused"
+            return f"It {verdict} {what}."
     return None

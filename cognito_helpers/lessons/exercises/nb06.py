@@ -1,129 +1,139 @@
-"""Checkers for the exercises of ``notebooks/06-rotate-the-secret.ipynb``."""
+"""Checkers for the exercises of ``notebooks/06-account-lifecycle.ipynb``."""
 
 from __future__ import annotations
 
-import datetime as dt
+import secrets
 from typing import Any
 
 from ...hashing import secret_hash
+from ...operations import hash_site
 from . import exercise
 
-_UTC = dt.timezone.utc
-_CLIENT = "6example789abcdefghijklmno"
+
+def _client_error_hint(exc: Any) -> str:
+    error = exc.response["Error"]
+    hint = ""
+    if "secret hash" in error["Message"] or "SecretHash" in error["Message"]:
+        hint = " Check which username your hash covers."
+    return f"Cognito answered {error['Code']}: {error['Message']}.{hint}"
 
 
-def _descriptor(epoch_ms: int) -> dict[str, Any]:
-    return {
-        "ClientSecretId": f"{_CLIENT}--{epoch_ms}",
-        "ClientSecretCreateDate": dt.datetime.fromtimestamp(epoch_ms / 1000, tz=_UTC),
-    }
+def _sign_in(cip: Any, pool: Any) -> dict[str, Any]:
+    return cip.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=pool.client_id,
+        AuthParameters={
+            "USERNAME": pool.username,
+            "PASSWORD": pool.password,
+            "SECRET_HASH": secret_hash(pool.username, pool.client_id, pool.client_secret),
+        },
+    )["AuthenticationResult"]
 
 
-#: Exercise 1: ListUserPoolClientSecrets answers, in the order a reader may get them.
-EX1_CASES = [
-    [_descriptor(1767225600000), _descriptor(1780272000000)],
-    [_descriptor(1790000000000), _descriptor(1785000000000)],
-]
-
-
-@exercise("06.1", "Which secret to delete")
-def _check_1(answer: Any) -> str | None:
-    if not callable(answer):
-        return (
-            f"Expected a function (client_secrets) -> ClientSecretId, got {type(answer).__name__}."
-        )
-    for case in EX1_CASES:
-        got = answer([dict(d) for d in case])
-        oldest = min(case, key=lambda d: d["ClientSecretCreateDate"])["ClientSecretId"]
-        newest = max(case, key=lambda d: d["ClientSecretCreateDate"])["ClientSecretId"]
-        if got == oldest:
-            continue
-        if got == newest:
-            return "That is the secret you just added: delete the older one."
-        return f"Return a ClientSecretId from the list (a str like {oldest[:28]}…)."
-    return None
-
-
-def _sign_in(cip: Any, demo: Any, secret: str) -> str | None:
-    """None when the sign-in works, else the error text."""
+@exercise("06.1", "NEW_PASSWORD_REQUIRED on an email-as-username pool")
+def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
     from botocore.exceptions import ClientError
 
+    if not callable(answer):
+        return (
+            "Expected a function (cip, client_id, client_secret, username, challenge, "
+            "new_password) -> "
+            f"AuthenticationResult dict, got {type(answer).__name__}."
+        )
+    cip = local_cognito.client()
+    email = f"new-{secrets.token_hex(3)}@example.com"
+    temporary = f"Tmp-{secrets.token_hex(5)}-Aa1!"
+    cip.admin_create_user(
+        UserPoolId=email_demo.user_pool_id,
+        Username=email,
+        TemporaryPassword=temporary,
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
+    challenge = cip.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=email_demo.client_id,
+        AuthParameters={
+            "USERNAME": email,
+            "PASSWORD": temporary,
+            "SECRET_HASH": secret_hash(email, email_demo.client_id, email_demo.client_secret),
+        },
+    )
+    new_password = f"New-{secrets.token_hex(5)}-Aa1!"
+    try:
+        result = answer(
+            cip, email_demo.client_id, email_demo.client_secret, email, challenge, new_password
+        )
+    except ClientError as exc:
+        return _client_error_hint(exc) + (
+            " Challenge responses need the canonical username from the challenge, not the e-mail."
+        )
+    if not isinstance(result, dict) or "AccessToken" not in result:
+        return "Return the AuthenticationResult dict of RespondToAuthChallenge's answer."
     try:
         cip.initiate_auth(
             AuthFlow="USER_PASSWORD_AUTH",
-            ClientId=demo.client_id,
+            ClientId=email_demo.client_id,
             AuthParameters={
-                "USERNAME": demo.username,
-                "PASSWORD": demo.password,
-                "SECRET_HASH": secret_hash(demo.username, demo.client_id, secret),
+                "USERNAME": email,
+                "PASSWORD": new_password,
+                "SECRET_HASH": secret_hash(email, email_demo.client_id, email_demo.client_secret),
             },
         )
     except ClientError as exc:
-        return f"{exc.response['Error']['Code']}: {exc.response['Error']['Message']}"
+        return "After your answer the user cannot sign in with new_password. " + (
+            _client_error_hint(exc)
+        )
     return None
 
 
-@exercise("06.2", "Rotate a client secret")
-def _check_2(answer: Any, demo: Any, local_cognito: Any) -> str | None:
-    if not callable(answer):
-        return (
-            "Expected a function (cip, user_pool_id, client_id) -> new secret (str), "
-            f"got {type(answer).__name__}."
-        )
-    cip = local_cognito.client()
-    new_secret = answer(cip, demo.user_pool_id, demo.client_id)
-    if not isinstance(new_secret, str):
-        return (
-            f"It returned {type(new_secret).__name__}; return the new secret's value "
-            "(ClientSecretValue from AddUserPoolClientSecret)."
-        )
-    if new_secret == demo.client_secret:
-        return "It returned the old secret; return the one you added."
-    active = cip.list_user_pool_client_secrets(
-        UserPoolId=demo.user_pool_id, ClientId=demo.client_id
-    )["ClientSecrets"]
-    if len(active) != 1:
-        return (
-            f"The client has {len(active)} active secrets afterwards; a finished rotation "
-            "leaves one."
-        )
-    problem = _sign_in(cip, demo, new_secret)
-    if problem is not None:
-        return f"A hash made with the secret you returned is refused ({problem})."
-    if _sign_in(cip, demo, demo.client_secret) is None:
-        return "The old secret still works: delete it at the end of the rotation."
-    return None
+#: Exercise 3: the requests the reader classifies, as (label, operation, params).
+EX3_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("SignUp", "SignUp", {"Username": "u"}),
+    ("ConfirmForgotPassword", "ConfirmForgotPassword", {"Username": "u"}),
+    (
+        "InitiateAuth USER_SRP_AUTH",
+        "InitiateAuth",
+        {"AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "u"}},
+    ),
+    (
+        "InitiateAuth REFRESH_TOKEN_AUTH",
+        "InitiateAuth",
+        {"AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": "t"}},
+    ),
+    (
+        "RespondToAuthChallenge NEW_PASSWORD_REQUIRED",
+        "RespondToAuthChallenge",
+        {"ChallengeName": "NEW_PASSWORD_REQUIRED", "ChallengeResponses": {"USERNAME": "u"}},
+    ),
+    (
+        "AdminRespondToAuthChallenge SOFTWARE_TOKEN_MFA",
+        "AdminRespondToAuthChallenge",
+        {"ChallengeName": "SOFTWARE_TOKEN_MFA", "ChallengeResponses": {"USERNAME": "u"}},
+    ),
+]
+EX3_RULES = ("sent", "internal", "canonical")
 
 
-EX3_USER, EX3_CLIENT = "alice", "7example89abcdefghijklmnop"
-EX3_OLD = "old_secret_for_the_exercise_0123456789"
-EX3_NEW = "new_secret_for_the_exercise_9876543210"
-EX3_OTHER = "someone_elses_secret_000000000000000"
-
-
-@exercise("06.3", "What Cognito accepts during a rotation")
+@exercise("06.2", "Which username goes in each hash")
 def _check_3(answer: Any) -> str | None:
-    if not callable(answer):
-        return (
-            "Expected a function (sent_hash, username, client_id, active_secrets) -> bool, "
-            f"got {type(answer).__name__}."
-        )
-
-    def h(secret: str, user: str = EX3_USER) -> str:
-        return secret_hash(user, EX3_CLIENT, secret)
-
-    cases = [
-        (h(EX3_OLD), [EX3_OLD, EX3_NEW], True, "a hash made with the old secret mid-rotation"),
-        (h(EX3_NEW), [EX3_OLD, EX3_NEW], True, "a hash made with the new secret mid-rotation"),
-        (h(EX3_OLD), [EX3_NEW], False, "a hash made with a deleted secret"),
-        (h(EX3_OTHER), [EX3_OLD, EX3_NEW], False, "a hash made with another secret"),
-        (h(EX3_NEW, "bob"), [EX3_OLD, EX3_NEW], False, "a hash over another username"),
-        ("", [EX3_OLD], False, "an empty hash"),
+    labels = [label for label, _, _ in EX3_REQUESTS]
+    if not isinstance(answer, dict):
+        return f"Expected a dict {{request: rule}}, got {type(answer).__name__}."
+    missing = [label for label in labels if label not in answer]
+    if missing:
+        return f"Give a rule for every request; missing: {', '.join(missing)}."
+    bad = [v for v in answer.values() if v not in EX3_RULES]
+    if bad:
+        return f"Each rule is one of {', '.join(EX3_RULES)}; got {bad[0]!r}."
+    wrong = [
+        label
+        for label, operation, params in EX3_REQUESTS
+        if answer[label] != hash_site(operation, params).rule  # type: ignore[union-attr]
     ]
-    for sent, active, expected, what in cases:
-        got = answer(sent, EX3_USER, EX3_CLIENT, list(active))
-        if not isinstance(got, bool):
-            return f"It returned {type(got).__name__}; return True or False."
-        if got != expected:
-            return f"It {'accepted' if got else 'refused'} {what}."
+    if wrong:
+        return f"{len(wrong)} wrong, for example {wrong[0]!r}. The table in the notebook helps."
     return None

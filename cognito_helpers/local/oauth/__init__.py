@@ -13,7 +13,7 @@ service:
   :mod:`.config`: domains, client settings, scopes; :mod:`.wire`: forms and answers
 
 Each module's docstring lists the rules it follows, with the AWS page they
-come from. Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``.
+come from. Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def domain_base(endpoint_url: str, domain: str) -> str:
 def oauth_urls(endpoint_url: str, domain: str, user_pool_id: str | None = None) -> dict[str, str]:
     """The local OAuth URLs of ``domain`` (and the discovery document of ``user_pool_id``).
 
-    Taught in ``notebooks/09-client-secret-on-oauth-endpoints.ipynb``.
+    Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``.
     """
     base = domain_base(endpoint_url, domain)
     urls = {

@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebooks/05-account-lifecycle.ipynb.
+"""Solutions to the exercises of notebooks/06-account-lifecycle.ipynb.
 
 ``exercise_K`` returns what the reader puts in ``answer_K``; tests/test_exercises.py
 runs each through the notebook's check (``ch.check_exercise("05.K", ...)``).
@@ -12,17 +12,7 @@ from typing import Any
 import cognito_helpers as ch
 
 
-def exercise_1(email_demo: Any, local_cognito: Any) -> Callable[[str, str, str], str]:
-    def refresh_hash(access_token: str, client_id: str, client_secret: str) -> str:
-        # The access token's `username` claim is the internal username (the UUID `sub`
-        # in an email-as-username pool): the name a refresh is checked against.
-        internal = ch.peek_token(access_token).claims["username"]
-        return ch.secret_hash(internal, client_id, client_secret)
-
-    return refresh_hash
-
-
-def exercise_2(email_demo: Any, local_cognito: Any) -> Callable[..., dict[str, Any]]:
+def exercise_1(email_demo: Any, local_cognito: Any) -> Callable[..., dict[str, Any]]:
     def complete_new_password(
         cip: Any,
         client_id: str,
@@ -47,7 +37,7 @@ def exercise_2(email_demo: Any, local_cognito: Any) -> Callable[..., dict[str, A
     return complete_new_password
 
 
-def exercise_3() -> dict[str, str]:
+def exercise_2() -> dict[str, str]:
     return {
         "SignUp": "sent",
         "ConfirmForgotPassword": "sent",

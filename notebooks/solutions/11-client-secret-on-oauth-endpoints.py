@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebooks/09-client-secret-on-oauth-endpoints.ipynb.
+"""Solutions to the exercises of notebooks/11-client-secret-on-oauth-endpoints.ipynb.
 
 ``exercise_K`` returns what the reader puts in ``answer_K``; tests/test_exercises.py
 runs each through the notebook's check (``ch.check_exercise("09.K", ...)``).

@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebooks/06-rotate-the-secret.ipynb.
+"""Solutions to the exercises of notebooks/08-rotate-the-secret.ipynb.
 
 ``exercise_K`` returns what the reader puts in ``answer_K``; tests/test_exercises.py
 runs each through the notebook's check (``ch.check_exercise("06.K", ...)``).

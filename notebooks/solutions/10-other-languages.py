@@ -1,4 +1,4 @@
-"""Solutions to the exercises of notebooks/08-other-languages.ipynb.
+"""Solutions to the exercises of notebooks/10-other-languages.ipynb.
 
 ``exercise_K`` returns what the reader puts in ``answer_K``; tests/test_exercises.py
 runs each through the notebook's check (``ch.check_exercise("08.K", ...)``).

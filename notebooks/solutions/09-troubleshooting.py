@@ -1,14 +1,14 @@
-"""Solutions to the exercises of notebooks/07-troubleshooting.ipynb.
+"""Solutions to the exercises of notebooks/09-troubleshooting.ipynb.
 
 ``exercise_K`` returns what the reader puts in ``answer_K``; tests/test_exercises.py
 runs each through the notebook's check (``ch.check_exercise("07.K", ...)``). The
-tickets are the notebook's ``tickets`` (same data as ``exercises/nb07.py``).
+tickets are the notebook's ``tickets`` (same data as ``exercises/nb09.py``).
 """
 
 from __future__ import annotations
 
 import cognito_helpers as ch
-from cognito_helpers.lessons.exercises.nb07 import TICKETS
+from cognito_helpers.lessons.exercises.nb09 import TICKETS
 
 
 def _diagnose(ticket: int) -> str:
