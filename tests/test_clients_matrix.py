@@ -148,6 +148,14 @@ def test_js_sdk_v3(js, local):
         "UsernameExistsException", "User already exists")
 
 
+def test_js_sdk_v3_lockout(js):
+    for i in range(1, 6):
+        assert (js[f"lockout_wrong_{i}"]["code"], js[f"lockout_wrong_{i}"]["message"]) == (
+            "NotAuthorizedException", "Incorrect username or password.")
+    assert (js["lockout_right_password"]["code"], js["lockout_right_password"]["message"]) == (
+        "NotAuthorizedException", "Password attempts exceeded")
+
+
 def test_amazon_cognito_identity_js_srp_on_the_public_client(js, local):
     ok = js["srp_signin"]
     assert ok["code"] == "" and ok["tokens"], ok

@@ -4,6 +4,7 @@
 // secrets never printed (only claims that are not secret).
 import { createHmac } from "node:crypto";
 import {
+  AdminCreateUserCommand, AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
@@ -48,6 +49,21 @@ await sdkCase("sdk_no_hash", auth(null));
 await sdkCase("sdk_signup_taken", new SignUpCommand({
   ClientId: clientId, Username: username, Password: password, SecretHash: hash(username),
 }));
+
+// Lockout (developer guide, "user pool authentication"): five wrong passwords in a row,
+// then even the right one is refused for a while. A user of its own, on the public client.
+{
+  const poolId = env("COGNITO_USER_POOL_ID");
+  const publicId = env("COGNITO_PUBLIC_CLIENT_ID");
+  const victim = `js-lock-${Date.now().toString(36)}`;
+  await sdk.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: victim, MessageAction: "SUPPRESS" }));
+  await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: victim, Password: password, Permanent: true }));
+  const login = (pw) => new InitiateAuthCommand({
+    ClientId: publicId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: victim, PASSWORD: pw },
+  });
+  for (let i = 0; i < 5; i++) await sdkCase(`lockout_wrong_${i + 1}`, login(password + "x"));
+  await sdkCase("lockout_right_password", login(password));
+}
 
 // amazon-cognito-identity-js cannot send a SECRET_HASH: SRP against the client without one.
 const pool = new CognitoUserPool({
