@@ -244,3 +244,33 @@ def test_jwks_of_unknown_pool_is_not_found(demo):
         urllib.request.urlopen(url, timeout=10)  # noqa: S310 - loopback
     info.value.close()
     assert info.value.code == 400
+
+
+def test_challenge_path_mints_the_same_way(cip, demo):
+    # NEW_PASSWORD_REQUIRED goes through moto's RespondToAuthChallenge: same keys, same claims.
+    cip.admin_create_user(
+        UserPoolId=demo.user_pool_id,
+        Username="carol",
+        TemporaryPassword="Temp-Pw1!abc",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
+    )
+    start = cip.initiate_auth(
+        ClientId=demo.public_client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "carol", "PASSWORD": "Temp-Pw1!abc"},
+    )
+    assert start["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    result = cip.respond_to_auth_challenge(
+        ClientId=demo.public_client_id,
+        ChallengeName="NEW_PASSWORD_REQUIRED",
+        Session=start["Session"],
+        ChallengeResponses={"USERNAME": "carol", "NEW_PASSWORD": "Final-Pw1!abc"},
+    )["AuthenticationResult"]
+    jwks = pool_jwks(demo)
+    id_claims = verify(result["IdToken"], jwks, demo, audience=demo.public_client_id)
+    access = verify(result["AccessToken"], jwks, demo, options={"verify_aud": False})
+    assert id_claims["email"] == "carol@example.com"
+    assert id_claims["origin_jti"] == access["origin_jti"]
+    assert id_claims["auth_time"] == access["auth_time"]
+    assert len(result["RefreshToken"].split(".")) == 5
