@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-_WRITES = re.compile(r"(?:--env-file|--out|--secret-file|\d?>)\s*([\w./-]+)")
+# an option that names a file, or a shell redirection (`> file`, `2> file`), not `<port>`
+_WRITES = re.compile(r"(?:--env-file|--out|--secret-file|(?:^|\s)\d?>)\s*([\w./-]+)")
 
 
 def _commands() -> list[str]:
@@ -28,7 +29,7 @@ def _written() -> set[str]:
     out = set()
     for line in _commands():
         for path in _WRITES.findall(line):
-            if path.isupper() or path.startswith(("/dev/", "&")):  # FILE placeholders, 2>&1
+            if path.isupper() or path.startswith(("/", "&")):  # FILE placeholders, /dev/null, 2>&1
                 continue
             out.add(path)
     return out
