@@ -111,7 +111,8 @@ def _cmd_local(args: argparse.Namespace) -> int:
     from .local.server import serve_forever
 
     return serve_forever(
-        host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region
+        host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region,
+        allow_remote=args.allow_remote,
     )
 
 
@@ -123,6 +124,8 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
         "Ctrl-C. Point your SDK's endpoint at the printed URL.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a --host beyond loopback (anyone reaching it can read secrets)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     p.add_argument("--region", default="us-east-1", help="region of the demo pool")
     p.add_argument(

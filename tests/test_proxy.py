@@ -29,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from canaries import leaks
 from diagnosis_cases import PREVIOUS_SECRET, fingerprint_cases, message
+from wire import DUMMY_SIGV4, is_unsigned
 
 from cognito_helpers import LocalCognito, secret_hash
 from cognito_helpers.diagnosis.proxy import InspectingProxy, Verdict
@@ -93,9 +94,11 @@ def post(url: str, operation: str, params: dict, *, raw: bytes | None = None
     u = urlparse(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     try:
+        headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + operation}
+        if not is_unsigned(operation):  # signed calls carry SigV4 (any signature locally)
+            headers["Authorization"] = DUMMY_SIGV4
         conn.request("POST", "/", body=raw if raw is not None else json.dumps(params),
-                     headers={"Content-Type": "application/x-amz-json-1.1",
-                              "X-Amz-Target": TARGET + operation})
+                     headers=headers)
         resp = conn.getresponse()
         body = resp.read()
         return resp.status, json.loads(body) if body else {}

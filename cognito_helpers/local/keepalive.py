@@ -67,6 +67,15 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
                     connections.discard(self.connection)
             super().finish()
 
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            # http.server's own refusals (414 URI too long, 431 headers too large, 400
+            # bad request line) in Cognito's JSON shape, not an HTML page.
+            from ..http_errors import send_json_error
+
+            send_json_error(self, code, message)
+
         def _refuse(self, status: int, text: str, code: str = "SerializationException") -> None:
             # AWS-shaped even here (the JSON protocol's error body), then the connection ends.
             body = json.dumps({"__type": code, "message": text}).encode("utf-8")
@@ -79,29 +88,53 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
             self.wfile.write(body)
             self.wfile.flush()
 
+        def _read_chunked(self) -> bytes | None:
+            from werkzeug.serving import DechunkedInput
+
+            stream = DechunkedInput(self.rfile)
+            parts: list[bytes] = []
+            total = 0
+            try:
+                while True:
+                    data = stream.read(65536)
+                    if not data:
+                        return b"".join(parts)
+                    parts.append(data)
+                    total += len(data)
+                    if total > _MAX_BODY:
+                        self._refuse(400, "Request body missing or too large.")
+                        return None
+            except (OSError, ValueError):
+                self._refuse(400, "Malformed chunked request body.")
+                return None
+
         def run_wsgi(self) -> None:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                # Cognito clients always send Content-Length; one that does not gets a
-                # clear answer and the connection ends (its framing is unknown to us).
-                self._refuse(411, "Send the request body with a Content-Length (not chunked).")
-                return
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if length < 0 or length > _MAX_BODY:
-                self._refuse(400, "Request body missing or too large.")
-                return
-            # (Expect: 100-continue is answered by http.server's parse_request already.)
-            # Read the whole body first: whatever the application leaves unread,
-            # the next request on this connection starts right after it.
-            body = self.rfile.read(length) if length else b""
-            if len(body) < length:
-                self.close_connection = True  # the client went away mid-body
-                return
+                # A chunked body (fetch with a stream, some HTTP libraries) is read to its
+                # last chunk, up to the limit: never taken for an empty one.
+                body = self._read_chunked()
+                if body is None:
+                    return
+                length = len(body)
+            else:
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0 or length > _MAX_BODY:
+                    self._refuse(400, "Request body missing or too large.")
+                    return
+                # (Expect: 100-continue is answered by http.server's parse_request already.)
+                # Read the whole body first: whatever the application leaves unread,
+                # the next request on this connection starts right after it.
+                body = self.rfile.read(length) if length else b""
+                if len(body) < length:
+                    self.close_connection = True  # the client went away mid-body
+                    return
             self.environ = environ = self.make_environ()
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(length)
+            environ.pop("wsgi.input_terminated", None)  # the body is whole now
             captured: dict[str, Any] = {}
 
             def start_response(

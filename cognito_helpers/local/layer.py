@@ -15,6 +15,50 @@ to the handler of its operation, and turns the answer (or an
 handlers live with the state they own: app clients (:mod:`.clients`), their
 secrets and the hash check (:mod:`.client_secrets`), the sign-up family and
 its codes (:mod:`.signup`), the sign-in flows (:mod:`.signin`).
+
+What it answers: an explicit allowlist, :data:`ROUTES`
+------------------------------------------------------
+
+Only the requests in :data:`ROUTES` reach a handler (and through it moto):
+``POST /`` with ``X-Amz-Target`` (Cognito's JSON protocol) and the two GET
+endpoints Cognito documents for a pool, ``/<pool>/.well-known/jwks.json`` and
+``/<pool>/.well-known/openid-configuration``. Everything else, moto's own
+query-string dispatch (``GET /?Action=AdminSetUserPassword&...``) included,
+gets an AWS-shaped error and never reaches moto. To serve a new endpoint, add
+one :class:`Route` to :data:`ROUTES` (its handler is a method of one of the
+mixins); nothing else dispatches.
+
+Why the web-page rules are what they are
+----------------------------------------
+
+A page the user happens to visit can send requests to ``127.0.0.1``. The
+rule: **a page can do no more here than it could against AWS without
+credentials.** On AWS, a page (any origin) may call the *unsigned* operations
+(InitiateAuth, SignUp, RespondToAuthChallenge...: the ones the API model marks
+``authtype: none``); AWS answers CORS for them, which is how
+amazon-cognito-identity-js and Amplify work in browsers. Signed (admin and
+management) operations need credentials a page does not have. Locally, any
+signature is accepted (there are no real credentials to check), and the dummy
+ones are public, so:
+
+* unsigned operations and the two GET endpoints answer any origin with
+  ``Access-Control-Allow-Origin: *`` (never an echo of the ``Origin`` sent, and
+  never with credentials), as AWS does;
+* signed operations refuse a request that a browser sent (it carries
+  ``Origin``, or ``Sec-Fetch-Site`` other than ``none``: SDKs outside a browser
+  send neither), answering ``UnrecognizedClientException`` as AWS answers a
+  page that has no valid credentials; and a signed operation with no SigV4
+  ``Authorization`` header at all is refused with
+  ``MissingAuthenticationTokenException``, as on AWS;
+* a request must name this server in its ``Host`` header (``127.0.0.1:PORT``,
+  ``localhost:PORT``, ``[::1]:PORT``): a page whose own domain was re-pointed
+  at 127.0.0.1 (DNS rebinding) sends its own name and is refused
+  (:func:`cognito_helpers.loopback.host_allowed`);
+* a browser cannot add ``X-Amz-Target`` to a request without a CORS preflight,
+  so a plain form post or ``<img>`` can never reach an operation.
+
+Bodies are refused by their declared length before anything is read (any
+route), and chunked bodies are read up to the same limit.
 """
 
 from __future__ import annotations
@@ -26,8 +70,10 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from ..loopback import host_allowed
 from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
@@ -42,10 +88,10 @@ from .signup import Message, SignUpFamily
 from .srp import SrpChallenge
 from .state import MotoState
 from .user_auth import ChoiceBasedSignIn
-from .validation import check_types
+from .validation import check_types, is_unsigned
 from .wording import PASSWORD_MEMBERS, aws_fault, password_fault
 
-__all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
+__all__ = ["ROUTES", "FidelityLayer", "HashCheck", "Message", "Route", "SecretRecord"]
 
 _log = logging.getLogger(__name__)
 
@@ -55,8 +101,94 @@ MAX_BODY = 1024 * 1024  # Cognito requests are small; refuse anything absurd
 
 # SigV4: "Credential=AKIA.../20261128/eu-west-1/cognito-idp/aws4_request"
 _SIGNED_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/cognito-idp/")
-_WELL_KNOWN = re.compile(r"/([^/]+)/\.well-known/(?:jwks\.json|openid-configuration)")
+_SIGV4 = re.compile(r"\s*AWS4-HMAC-SHA256\s+Credential=\S")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+# What a page may send and read on the CORS routes (AWS answers the same for its SDKs).
+_CORS_REQUEST_HEADERS = frozenset(
+    {
+        "content-type", "x-amz-target", "x-amz-user-agent", "x-amz-date", "authorization",
+        "x-amz-security-token", "x-amz-content-sha256", "amz-sdk-invocation-id",
+        "amz-sdk-request", "cache-control",
+    }
+)
+_CORS_EXPOSE = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
+_REASONS = {
+    200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
+    500: "Internal Server Error",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One request the local Cognito answers: method(s), path pattern, handler.
+
+    ``handler`` names a method of :class:`FidelityLayer` (or of one of its
+    mixins) called as ``handler(environ, start_response, match)``. ``methods``
+    ``("*",)``: every method reaches the handler, which answers 405 itself.
+    ``cors``: pages of any origin may read the answer
+    (``Access-Control-Allow-Origin: *``, preflight answered), as AWS allows
+    for its public endpoints; False: no CORS header; None: the handler sets its
+    own (the OAuth endpoints).
+    ``from_browsers``: False refuses a request a browser sent (``Origin``, or
+    ``Sec-Fetch-Site`` other than ``none``), for endpoints AWS does not have
+    or that a page must not drive.
+    """
+
+    methods: tuple[str, ...]
+    path: str
+    handler: str
+    cors: bool | None = True
+    from_browsers: bool = True
+    doc: str = ""
+
+    def match(self, path: str) -> re.Match[str] | None:
+        return re.fullmatch(self.path, path)
+
+
+#: Everything the local Cognito answers; every other request gets an AWS-shaped
+#: error and never reaches moto. Add a line here for a new endpoint.
+ROUTES: list[Route] = [
+    Route(("POST",), r"/", "_serve_json_protocol",
+          doc="Cognito's JSON protocol: X-Amz-Target: AWSCognitoIdentityProviderService.<Op>"),
+    Route(("GET",), r"/(?P<pool>[^/]+)/\.well-known/jwks\.json", "_serve_well_known",
+          doc="the pool's signing keys"),
+    # local/oauth/ answers these itself: its own methods (405), CORS and error shapes.
+    Route(("*",), r"/[\w-]+_[0-9A-Za-z]+/\.well-known/openid-configuration", "_serve_oauth",
+          cors=None, doc="the pool's OpenID Connect discovery document"),
+    Route(("*",), r"/[a-z0-9][a-z0-9.-]{0,253}/(?:oauth2/[A-Za-z]+|logout|login|error)",
+          "_serve_oauth", cors=None,
+          doc="a domain's OAuth 2.0 endpoints: authorize, token, userInfo, revoke, logout, login"),
+    # Not an AWS API: the codes for programs outside this process (.outbox); no page reads it.
+    Route(("*",), re.escape(OUTBOX_PATH), "_outbox_route", cors=False, from_browsers=False,
+          doc="the codes Cognito would have e-mailed, as JSON (local only)"),
+]
+
+
+def _from_browser(environ: dict[str, Any]) -> bool:
+    """Whether a browser sent this request (SDKs outside a browser send neither header)."""
+    if environ.get("HTTP_ORIGIN") is not None:
+        return True
+    site = environ.get("HTTP_SEC_FETCH_SITE")
+    return site is not None and site.strip().lower() != "none"
+
+
+def _cors_start_response(
+    start_response: Callable[..., Any], cors: bool | None
+) -> Callable[..., Any]:
+    """start_response that drops any CORS header (moto's flask-cors echoes Origin) and adds ours."""
+
+    def respond(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        out = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
+        if cors:
+            out += [
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", _CORS_EXPOSE),
+            ]
+        return start_response(status, out, exc_info) if exc_info else start_response(status, out)
+
+    return respond
 
 
 class FidelityLayer(
@@ -75,7 +207,8 @@ class FidelityLayer(
 
     ``account_id`` namespaces moto's (process-global) state: every request is
     served as that account, so two layers in one process never see each
-    other's pools.
+    other's pools. ``any_host``: answer every ``Host`` name (only for a server
+    deliberately listening beyond loopback, ``--allow-remote``).
     """
 
     def __init__(
@@ -86,6 +219,7 @@ class FidelityLayer(
         on_check: Callable[[HashCheck], None] | None = None,
         clock: Clock | None = None,
         on_message: Callable[[Message], None] | None = None,
+        any_host: bool = False,
     ) -> None:
         self.app = app
         self.clock = clock or Clock()  # lockout and refresh grace periods (lessons move it)
@@ -94,6 +228,7 @@ class FidelityLayer(
         self.account_id = account_id
         self.on_check = on_check
         self.on_message = on_message
+        self.any_host = any_host
         self.secrets: dict[str, list[SecretRecord]] = {}
         self.outbox: list[Message] = []
         self._pending_codes: dict[tuple[str, str, str], str] = {}  # (pool, user, kind) -> code
@@ -126,7 +261,6 @@ class FidelityLayer(
             "GetTokensFromRefreshToken": self._get_tokens_from_refresh_token,
         }
 
-
     # -- WSGI ----------------------------------------------------------------
 
     def __call__(
@@ -136,41 +270,170 @@ class FidelityLayer(
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
         scope = _SIGNED_REGION.search(environ.get("HTTP_AUTHORIZATION", ""))
         self._request.region = scope.group(1) if scope else None
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        path = str(environ.get("PATH_INFO", "/") or "/")
+        if not host_allowed(environ.get("HTTP_HOST"), any_host=self.any_host):
+            # DNS rebinding: a page whose domain now points at 127.0.0.1 sends its own name.
+            return self._error(start_response, AwsFault(
+                "AccessDeniedException",
+                "Host header is not this local Cognito's address; use "
+                f"http://127.0.0.1:{environ.get('SERVER_PORT', 'PORT')} (or localhost / [::1]) "
+                "as the endpoint.", 403,
+            ))
+        routes = [r for r in ROUTES if r.match(path)]
+        if not routes:
+            return self._error(start_response, AwsFault(
+                "UnknownOperationException",
+                "The local Cognito answers Cognito's JSON protocol (POST / with "
+                "X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>) and the pool "
+                "endpoints /<pool>/.well-known/jwks.json and openid-configuration; "
+                f"not {method} {path[:100]}.", 404,
+            ))
+        route = next((r for r in routes if method in r.methods or "*" in r.methods), None)
+        if method == "OPTIONS" and route is None:
+            return self._preflight(environ, start_response, routes)
+        if route is None:
+            allowed = sorted({m for r in routes for m in r.methods if m != "*"})
+            return self._error(start_response, AwsFault(
+                "UnknownOperationException",
+                f"{method} is not answered on {path[:100]}; use {' or '.join(allowed)}.", 405,
+            ), [("Allow", ", ".join(allowed))])
+        if not route.from_browsers and _from_browser(environ):
+            return self._error(start_response, AwsFault(
+                "AccessDeniedException",
+                "This endpoint of the local Cognito does not answer web pages.", 403,
+            ))
+        respond = (
+            start_response if route.cors is None
+            else _cors_start_response(start_response, route.cors)
+        )
+        try:
+            length = self._declared_length(environ)
+        except AwsFault as fault:
+            return self._error(respond, fault)
+        if length is not None and length > MAX_BODY:
+            return self._error(respond, AwsFault(
+                "SerializationException", "Request body missing or too large."
+            ))
+        match = route.match(path)
+        handler = getattr(self, route.handler)
+        return handler(environ, respond, match)  # type: ignore[no-any-return]
+
+    def _preflight(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], routes: list[Route]
+    ) -> Iterable[bytes]:
+        """Answer a CORS preflight for a CORS route; other routes get no CORS headers."""
+        methods = sorted({m for r in routes if r.cors for m in r.methods if m != "*"})
+        asked = str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD", "")).upper()
+        wanted = {
+            h.strip().lower()
+            for h in str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")).split(",")
+            if h.strip()
+        }
+        if not methods or asked not in methods or not wanted <= _CORS_REQUEST_HEADERS:
+            return self._error(start_response, AwsFault(
+                "AccessDeniedException", "CORS preflight refused: this method or these headers "
+                "are not answered here.", 403,
+            ))
+        start_response("204 No Content", [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", ", ".join(methods)),
+            ("Access-Control-Allow-Headers", ", ".join(sorted(wanted)) or "content-type"),
+            ("Access-Control-Max-Age", "600"),
+            ("Content-Length", "0"),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ])
+        return [b""]
+
+    @staticmethod
+    def _declared_length(environ: dict[str, Any]) -> int | None:
+        """The body's declared length (None: chunked or no body), before reading a byte."""
+        if environ.get("wsgi.input_terminated"):
+            return None  # chunked: read up to the limit by _read_body
+        raw = environ.get("CONTENT_LENGTH")
+        if raw in (None, ""):
+            return 0
+        try:
+            length = int(str(raw).strip())
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise AwsFault("SerializationException", "Request body missing or too large.")
+        return length
+
+    @classmethod
+    def _read_body(cls, environ: dict[str, Any]) -> bytes:
+        """The request body, at most MAX_BODY bytes (chunked bodies too), or SerializationException."""
+        length = cls._declared_length(environ)
+        stream = environ["wsgi.input"]
+        if length is not None:
+            if length > MAX_BODY:
+                raise AwsFault("SerializationException", "Request body missing or too large.")
+            return stream.read(length) if length else b""
+        parts: list[bytes] = []
+        total = 0
+        while True:  # a chunked stream returns short reads; b"" at its end
+            data = stream.read(min(65536, MAX_BODY + 1 - total))
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+            total += len(data)
+            if total > MAX_BODY:
+                raise AwsFault("SerializationException", "Request body missing or too large.")
+
+    def _serve_well_known(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], match: re.Match[str]
+    ) -> Iterable[bytes]:
+        if not self._pool_exists(match.group("pool")):
+            # moto serves its one shared key for any pool id; AWS knows its pools.
+            return self._error(
+                start_response, AwsFault.of("pool_not_found", user_pool_id=match.group("pool"))
+            )
+        try:
+            with self._lock:
+                return self._serve_jwks(match.group("pool"), start_response)  # the pool's own keys
+        except AwsFault as fault:
+            return self._error(start_response, fault)
+        except Exception as exc:  # last resort: never a raw traceback or an HTML page
+            return self._internal_error(start_response, "jwks.json", exc)
+
+    def _serve_oauth(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], match: re.Match[str]
+    ) -> Iterable[bytes]:
+        """Cognito's OAuth 2.0 endpoints and the discovery document (local/oauth/)."""
+        answer = self._oauth.serve(environ)
+        if answer is None:
+            return self._error(start_response, AwsFault(
+                "UnknownOperationException", "No such OAuth endpoint here.", 404))
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def _outbox_route(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], match: re.Match[str]
+    ) -> Iterable[bytes]:
+        return self._serve_outbox(environ, start_response)
+
+    def _serve_json_protocol(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], match: re.Match[str]
+    ) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if environ.get("PATH_INFO") == OUTBOX_PATH:
-            # The codes for programs outside this process (not an AWS API; see .outbox).
-            return self._serve_outbox(environ, start_response)
         if not target.startswith(TARGET_PREFIX):
-            # Cognito's OAuth 2.0 endpoints and the discovery document (local/oauth/).
-            answer = self._oauth.serve(environ)
-            if answer is not None:
-                status, headers, body = answer
-                start_response(status, headers)
-                return [body]
-            if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "/") == "/":
-                return self._error(
-                    start_response,
-                    AwsFault(
-                        "UnknownOperationException",
-                        "Missing or unknown X-Amz-Target header; Cognito calls send "
-                        "'X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>'.",
-                    ),
-                )
-            match = _WELL_KNOWN.fullmatch(environ.get("PATH_INFO", ""))
-            if match and not self._pool_exists(match.group(1)):
-                # moto serves its one shared key for any pool id; AWS knows its pools.
-                return self._error(
-                    start_response, AwsFault.of("pool_not_found", user_pool_id=match.group(1))
-                )
-            if match and environ["PATH_INFO"].endswith("/jwks.json"):
-                with self._lock:
-                    return self._serve_jwks(match.group(1), start_response)  # the pool's own keys
-            return self.app(environ, start_response)
+            return self._error(
+                start_response,
+                AwsFault(
+                    "UnknownOperationException",
+                    "Missing or unknown X-Amz-Target header; Cognito calls send "
+                    "'X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>'.",
+                ),
+            )
         operation = target[len(TARGET_PREFIX) :]
         handler = self._handlers.get(operation)
         try:
             params = self._read_json(environ)
             check_types(operation, params)
+            if not is_unsigned(operation):
+                self._require_signed(environ, operation)
             if handler is None:
                 return self._forward(environ, start_response, params)
             with self._lock:
@@ -188,29 +451,48 @@ class FidelityLayer(
                 ),
             )
         except Exception as exc:  # last resort: never a raw traceback or an HTML page
-            _log.debug("local Cognito failed on %s", operation, exc_info=True)
-            return self._error(
-                start_response,
-                AwsFault(
-                    "InternalErrorException",
-                    f"The local Cognito failed on {operation} ({type(exc).__name__}); "
-                    "this is a bug in the emulator, not in your request.",
-                    500,
-                ),
-            )
+            return self._internal_error(start_response, operation, exc)
         status, headers, body = result
         start_response(status, headers)
         return [body]
 
     @staticmethod
-    def _read_json(environ: dict[str, Any]) -> dict[str, Any]:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            raise AwsFault("SerializationException", "Request body missing or too large.")
-        raw = environ["wsgi.input"].read(length) if length else b""
+    def _require_signed(environ: dict[str, Any], operation: str) -> None:
+        """Signed operations: a SigV4 header (any signature: nothing to check it against),
+        and never from a web page (the dummy credentials are public)."""
+        if _from_browser(environ):
+            raise AwsFault(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid. (The local Cognito "
+                f"accepts any signature, so it refuses {operation}, a signed call, from a web "
+                "page: a page has no AWS credentials, as against AWS. Make it from your "
+                "backend or a script.)",
+            )
+        if not _SIGV4.match(environ.get("HTTP_AUTHORIZATION", "")):
+            raise AwsFault(
+                "MissingAuthenticationTokenException",
+                f"Missing Authentication Token ({operation} is a signed call: sign it with "
+                "SigV4; the local Cognito accepts any credentials, e.g. the dummy ones of "
+                "LocalCognito.client()).",
+            )
+
+    def _internal_error(
+        self, start_response: Callable[..., Any], what: str, exc: BaseException
+    ) -> list[bytes]:
+        _log.debug("local Cognito failed on %s", what, exc_info=True)
+        return self._error(
+            start_response,
+            AwsFault(
+                "InternalErrorException",
+                f"The local Cognito failed on {what} ({type(exc).__name__}); "
+                "this is a bug in the emulator, not in your request.",
+                500,
+            ),
+        )
+
+    @classmethod
+    def _read_json(cls, environ: dict[str, Any]) -> dict[str, Any]:
+        raw = cls._read_body(environ)
         try:
             params = json.loads(raw.decode("utf-8")) if raw else {}
             if _ESCAPED_SURROGATE.search(raw):
@@ -243,6 +525,10 @@ class FidelityLayer(
         env = dict(environ)
         env["wsgi.input"] = io.BytesIO(body)
         env["CONTENT_LENGTH"] = str(len(body))
+        env["QUERY_STRING"] = ""
+        env.pop("wsgi.input_terminated", None)
+        env.pop("HTTP_TRANSFER_ENCODING", None)
+        # moto answers that are not JSON (flask's HTML 500) become AWS-shaped below.
         captured: dict[str, Any] = {}
 
         def capture(
@@ -261,7 +547,12 @@ class FidelityLayer(
         # moto's own x-moto-* headers never reach the caller: AWS sends none, and
         # x-moto-forgot-password-confirmation-code carries a code the layer does not accept.
         headers = [(k, v) for k, v in captured["headers"] if not k.lower().startswith("x-moto-")]
-        if not captured["status"].startswith("2"):
+        status = captured["status"]
+        ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
+        if not status.startswith("2") and "json" not in ctype.lower():
+            # flask's HTML error page (moto raised): never shown to a client
+            raise RuntimeError(f"moto answered {status.split(' ', 1)[0]} with {ctype or 'no type'}")
+        if not status.startswith("2"):
             try:
                 err = json.loads(data or b"{}")
             except json.JSONDecodeError:
@@ -273,7 +564,7 @@ class FidelityLayer(
                 )
                 if fault is not None:
                     raise fault
-        return captured["status"], headers, data
+        return status, headers, data
 
     def _pool_of(self, params: dict[str, Any]) -> Any:
         """The pool a request is about (by UserPoolId or ClientId), or None."""
@@ -332,21 +623,20 @@ class FidelityLayer(
         return "200 OK", out, body
 
     @staticmethod
-    def _error(start_response: Callable[..., Any], fault: AwsFault) -> list[bytes]:
+    def _error(
+        start_response: Callable[..., Any],
+        fault: AwsFault,
+        extra_headers: list[tuple[str, str]] | None = None,
+    ) -> list[bytes]:
         body = json.dumps({"__type": fault.code, "message": fault.message}).encode("utf-8")
-        reason = {
-            400: "Bad Request",
-            403: "Forbidden",
-            404: "Not Found",
-            500: "Internal Server Error",
-        }
         start_response(
-            f"{fault.status} {reason.get(fault.status, 'Error')}",
+            f"{fault.status} {_REASONS.get(fault.status, 'Error')}",
             [
                 ("Content-Type", JSON_TYPE),
                 ("Content-Length", str(len(body))),
                 ("x-amzn-ErrorType", f"{fault.code}:"),
                 ("x-amzn-RequestId", str(uuid.uuid4())),
+                *(extra_headers or []),
             ],
         )
         return [body]

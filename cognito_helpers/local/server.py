@@ -187,6 +187,7 @@ class _QuietHandler:
         return make_handler(MotoRequestHandler, connections)
 
 
+
 def _demo_password() -> str:
     # Meets Cognito's default policy: 8+ chars, upper, lower, digit, symbol.
     return f"Lab-{_secrets.token_hex(6)}-Pw1!"
@@ -204,7 +205,9 @@ class LocalCognito:
     :class:`Message` (a code Cognito would have e-mailed) as it is sent
     (``python -m cognito_helpers local`` prints them). ``clock`` (a function returning
     seconds, default ``time.time``) is the time lockouts and refresh-token grace
-    periods run on; :meth:`advance_clock` moves it forward.
+    periods run on; :meth:`advance_clock` moves it forward. ``host`` must be a
+    loopback address unless ``allow_remote=True`` (anyone who can reach a
+    remote-bound server can read client secrets: it accepts any signature).
     """
 
     def __init__(
@@ -216,7 +219,11 @@ class LocalCognito:
         on_check: Callable[[HashCheck], None] | None = None,
         clock: Callable[[], float] | None = None,
         on_message: Callable[[Message], None] | None = None,
+        allow_remote: bool = False,
     ) -> None:
+        from ..loopback import listen_address
+
+        host = listen_address(host, allow_remote=allow_remote, field="host")
         if not isinstance(region, str) or not _REGION.fullmatch(region):
             raise InvalidInputError(
                 "region", f"{region!r} is not an AWS region name (e.g. us-east-1, eu-west-1)."
@@ -248,20 +255,23 @@ class LocalCognito:
         _silence_request_logs()
         from werkzeug.serving import make_server
 
+        from ..loopback import is_loopback
+
         self._layer = FidelityLayer(
             _moto_app(),
             self.account_id,
             on_check=self._on_check,
             clock=self.clock,
             on_message=self._on_message,
+            any_host=not is_loopback(self._host),  # only when listening beyond loopback
         )
         # Bind ourselves: werkzeug's make_server calls sys.exit() when the port is taken.
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             sock.bind((self._host, self._port))
-            sock.listen(128)
-        except OSError as exc:
+            sock.listen(1024)  # a burst of connections queues instead of being reset
+        except (OSError, OverflowError) as exc:
             sock.close()
             raise LocalCognitoError(
                 f"cannot listen on {self._host}:{self._port} ({exc.strerror or exc}). "
@@ -333,8 +343,9 @@ class LocalCognito:
     @property
     def endpoint_url(self) -> str:
         self._require()
-        host = self._server.server_address[0]
-        return f"http://{host}:{self.port}"
+        from ..loopback import endpoint_host
+
+        return f"http://{endpoint_host(self._server.server_address[0])}:{self.port}"
 
     def _require(self) -> None:
         if self._server is None:
@@ -560,16 +571,24 @@ def serve_forever(
     demo: bool = False,
     env_file: str | None = None,
     region: str = "us-east-1",
+    allow_remote: bool = False,
 ) -> int:
     """Run a LocalCognito in the foreground until Ctrl-C / SIGTERM (the CLI's ``local``)."""
     import signal
+
+    from ..loopback import is_loopback, listen_address, warn_remote
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if env_file and not demo:
         print("error: --env-file needs --demo (it holds the demo pool's settings)", file=sys.stderr)
         return 2
-    with LocalCognito(region=region, host=host, port=port, on_message=_print_code) as lc:
+    address = listen_address(host, allow_remote=allow_remote)
+    if not is_loopback(address):
+        warn_remote("the local Cognito", address)
+    with LocalCognito(
+        region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote
+    ) as lc:
         # "ready" comes last, once everything it announces exists (demo pool, env file):
         # a script that waits for it may use all of it at once.
         lines = []

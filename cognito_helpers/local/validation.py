@@ -29,7 +29,7 @@ from typing import Any
 
 from .answers import AwsFault
 
-__all__ = ["check_types"]
+__all__ = ["check_types", "is_unsigned"]
 
 # JSON types of the API model's shapes (botocore's cognito-idp service-2.json).
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -185,3 +185,16 @@ def check_types(operation: str, params: dict[str, Any]) -> None:
     if errors:
         count = f"{len(errors)} validation error{'s' if len(errors) > 1 else ''} detected"
         raise AwsFault("InvalidParameterException", f"{count}: " + "; ".join(errors))
+
+
+def is_unsigned(operation: str) -> bool:
+    """Whether AWS serves ``operation`` without a SigV4 signature (the model's ``authtype: none``).
+
+    InitiateAuth, SignUp, RespondToAuthChallenge, GetUser... (the operations
+    browsers call); every admin and management operation is signed.
+    """
+    model = _service_model()
+    if operation not in model.operation_names:
+        return False
+    op = model.operation_model(operation)
+    return op.auth_type == "none" or getattr(op, "auth", None) == ["smithy.api#noAuth"]
