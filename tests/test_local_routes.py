@@ -65,7 +65,8 @@ def request(
     host: str | None = None,
 ) -> tuple[int, dict, bytes]:
     u = urlparse(lc.endpoint_url)
-    h = {"Host": host if host is not None else u.netloc, "Content-Length": str(len(body))}
+    h = {"Host": host if host is not None else u.netloc, "Content-Length": str(len(body)),
+         "Connection": "close"}  # the server keeps connections alive; raw_request reads to EOF
     h.update(headers or {})
     head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in h.items())
     return raw_request(lc.endpoint_url, head.encode("latin-1") + b"\r\n" + body)
@@ -282,7 +283,7 @@ def test_a_huge_declared_body_is_refused_before_it_is_sent(local_cognito, demo):
     ):
         target = f"X-Amz-Target: {TARGET}InitiateAuth\r\n" if ctype == JSON_TYPE else ""
         head = (f"{method} {path} HTTP/1.1\r\nHost: {urlparse(local_cognito.endpoint_url).netloc}"
-                f"\r\n{target}Content-Type: {ctype}\r\n"
+                f"\r\n{target}Content-Type: {ctype}\r\nConnection: close\r\n"
                 "Content-Length: 104857600\r\n\r\n").encode()
         started = time.monotonic()
         status, _, body = raw_request(local_cognito.endpoint_url, head + b"{", timeout=10)
@@ -305,7 +306,7 @@ def test_chunked_bodies_are_read(local_cognito, demo):
                                                             demo.client_secret)}}
     head = (f"POST / HTTP/1.1\r\nHost: {urlparse(local_cognito.endpoint_url).netloc}\r\n"
             f"X-Amz-Target: {TARGET}InitiateAuth\r\nContent-Type: {JSON_TYPE}\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n").encode()
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
     status, _, body = raw_request(local_cognito.endpoint_url,
                                   head + _chunked(json.dumps(params).encode()))
     assert status == 200, body
@@ -315,7 +316,7 @@ def test_chunked_bodies_are_read(local_cognito, demo):
 def test_chunked_bodies_over_the_limit_are_refused(local_cognito):
     head = (f"POST / HTTP/1.1\r\nHost: {urlparse(local_cognito.endpoint_url).netloc}\r\n"
             f"X-Amz-Target: {TARGET}InitiateAuth\r\nContent-Type: {JSON_TYPE}\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n").encode()
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
     big = b'{"x": "' + b"a" * (1024 * 1024 + 10) + b'"}'
     status, _, body = raw_request(local_cognito.endpoint_url, head + _chunked(big, 65536))
     aws_error(status, body, "SerializationException")

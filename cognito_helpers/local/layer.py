@@ -161,7 +161,8 @@ ROUTES: list[Route] = [
           "_serve_oauth", cors=None,
           doc="a domain's OAuth 2.0 endpoints: authorize, token, userInfo, revoke, logout, login"),
     # Not an AWS API: the codes for programs outside this process (.outbox); no page reads it.
-    Route(("*",), re.escape(OUTBOX_PATH), "_outbox_route", cors=False, from_browsers=False,
+    # (.outbox refuses web pages itself, with its own words; the Host check is the layer's.)
+    Route(("*",), re.escape(OUTBOX_PATH), "_outbox_route", cors=False,
           doc="the codes Cognito would have e-mailed, as JSON (local only)"),
 ]
 
