@@ -81,7 +81,7 @@ def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=timeout, env=env, cwd=ROOT, errors="replace")
 
 
-@pytest.mark.parametrize("command", ["local"])
+@pytest.mark.parametrize("command", ["local", "proxy"])
 @pytest.mark.parametrize("host", ["", "0.0.0.0", "\xff"])
 def test_cli_refuses_every_interface_without_the_flag(command, host):
     proc = _cli(command, "--host", host)
@@ -90,7 +90,7 @@ def test_cli_refuses_every_interface_without_the_flag(command, host):
     assert "--host" in proc.stderr
 
 
-@pytest.mark.parametrize("command", ["local"])
+@pytest.mark.parametrize("command", ["local", "proxy"])
 def test_cli_allow_remote_warns_loudly(command):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(

@@ -397,6 +397,8 @@ def _cmd_proxy(args: argparse.Namespace) -> int:
         secrets=secrets,
         previous_secrets=_read_previous(args.previous_secret_file),
         as_json=args.json,
+        timeout=args.timeout,
+        allow_remote=args.allow_remote,
     )
 
 
@@ -411,7 +413,11 @@ def add_proxy(sub: argparse._SubParsersAction) -> None:
         "forwarded to --upstream. Secrets, passwords and tokens are never printed.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a --host beyond loopback (anyone reaching it can use it)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="deadline for each upstream answer (default 10)")
     p.add_argument(
         "--upstream",
         metavar="URL",

@@ -14,7 +14,16 @@ The judging itself (:class:`Verdict`, :func:`inspect_call`) is
 the proxy learns from the answers it passes on, and the CLI's foreground run.
 
 What it prints never holds a client secret, password or token: hashes appear
-masked, answers as status code and AWS error text only.
+masked, answers as status code and AWS error text only, with anything shaped
+like a token, hash or secret masked (an upstream may echo what it was sent).
+
+Like the local Cognito it listens on loopback only (``allow_remote`` for
+more), answers only requests whose ``Host`` names loopback (DNS rebinding),
+queues bursts (listen backlog 1024), serves concurrent calls concurrently
+(no lock around the upstream call), gives every upstream call a deadline
+(``timeout``, 10 s by default), reads chunked bodies up to the
+1 MiB limit, forwards every method (a browser's CORS preflight too) and
+answers its own refusals in Cognito's JSON shape, never with a traceback.
 
 Forwarding to real AWS works for the public user APIs (SignUp, InitiateAuth,
 RespondToAuthChallenge...: they carry no AWS signature). Admin calls are
@@ -23,10 +32,14 @@ signed for the proxy's address, so AWS would refuse them once forwarded.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import http.client
 import json
+import logging
 import re
+import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +47,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..exceptions import InvalidInputError, LocalCognitoError
+from ..http_errors import send_json_error
+from ..loopback import endpoint_host, host_allowed, is_loopback, listen_address
 from ..operations import REFRESH_FLOWS, hash_site
 from ..redact import mask
 from .explain import explain
@@ -43,8 +58,16 @@ from .verify import token_claims
 
 __all__ = ["InspectingProxy", "Verdict", "inspect_call"]
 
+_log = logging.getLogger(__name__)
+
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 MAX_BODY = 1024 * 1024
+_METHOD = re.compile(r"[A-Z][A-Z-]{0,19}")
+# What an answer's message may echo that must not be printed: JWTs (whole or cut),
+# and long runs of base64/hex (hashes, secrets, refresh tokens). Client ids (26
+# characters) and pool ids stay readable.
+_JWT_PREFIX = re.compile(r"eyJ[A-Za-z0-9_=-]{6,}(?:\.[A-Za-z0-9_=-]*){0,2}")
+_LONG_OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{32,}")
 _HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -58,8 +81,87 @@ _HOP_BY_HOP = {
 }
 
 
+def _resolve_timeout(timeout: object, field: str = "timeout") -> float:
+    """Seconds the proxy waits for the whole upstream answer (default 10)."""
+    if timeout is None:
+        return 10.0
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
+        0 < float(timeout) <= 3600
+    ):
+        raise InvalidInputError(field, "must be a number of seconds, more than 0, at most 3600.")
+    return float(timeout)
+
+
 def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _mask_opaque(text: str) -> str:
+    """``text`` with token-, hash- and secret-shaped runs masked (``eyJh…xY (812 chars)``)."""
+    text = _JWT_PREFIX.sub(lambda m: mask(m.group(0)), text)
+    return _LONG_OPAQUE.sub(lambda m: mask(m.group(0)), text)
+
+
+class _UpstreamError(Exception):
+    """The upstream did not answer (in time); the text says how, without secrets."""
+
+
+class _Refused(Exception):
+    """A request the proxy answers itself, before forwarding (status, AWS error code, text)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _read_body(rfile: Any, headers: Any) -> bytes:
+    """The request body: by Content-Length, or chunked, at most MAX_BODY bytes."""
+    if "chunked" in str(headers.get("Transfer-Encoding", "")).lower():
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = rfile.readline(1026)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise _Refused(400, "SerializationException", "Malformed chunked body.") from None
+            if size < 0 or total + size > MAX_BODY:
+                raise _Refused(400, "SerializationException", "Request body missing or too large.")
+            if size == 0:
+                for _ in range(100):  # trailers, up to the blank line
+                    if rfile.readline(65537) in (b"\r\n", b"\n", b""):
+                        break
+                return b"".join(parts)
+            data = rfile.read(size)
+            if len(data) != size:
+                raise _Refused(400, "SerializationException", "Chunked body ended early.")
+            parts.append(data)
+            total += size
+            rfile.readline(3)  # the CRLF after each chunk
+    try:
+        length = int(headers.get("Content-Length") or 0)
+    except ValueError:
+        length = -1
+    if length < 0 or length > MAX_BODY:
+        raise _Refused(400, "SerializationException", "Request body missing or too large.")
+    return rfile.read(length) if length else b""
+
+
+class _Server(ThreadingHTTPServer):
+    """One thread per connection; a deep listen queue; no traceback on stderr, ever."""
+
+    request_queue_size = 1024  # a burst of connections waits instead of being reset
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints a traceback here (into the verdict stream): a client that
+        # reset its connection is not news; a bug is logged for whoever turns DEBUG on.
+        _log.debug("proxy: request from %s failed", client_address, exc_info=True)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class InspectingProxy:
@@ -84,8 +186,11 @@ class InspectingProxy:
         host: str = "127.0.0.1",
         port: int = 0,
         region: str = "us-east-1",
-        timeout: float = 30.0,
+        timeout: float | None = None,
+        allow_remote: bool = False,
     ) -> None:
+        host = listen_address(host, allow_remote=allow_remote, field="host")
+        timeout = _resolve_timeout(timeout)
         if upstream is not None:
             parsed = urlparse(upstream)
             if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -103,9 +208,10 @@ class InspectingProxy:
         self.verdicts: list[Verdict] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._forward_lock = threading.Lock()
         self._state_lock = threading.Lock()
-        self._checks: list[Any] = []
+        # the local Cognito's own hash checks, matched to their call by what was sent
+        self._checks: collections.deque[Any] = collections.deque(maxlen=1000)
+        self._any_host = not is_loopback(host)
         self._refresh_owner: dict[str, str] = {}  # sha256(refresh token) -> internal username
         self._session_user: dict[str, str] = {}  # session -> canonical username
         self._aliases: dict[str, set[str]] = {}  # internal username -> names typed
@@ -119,11 +225,12 @@ class InspectingProxy:
         if self.upstream is None:
             from ..local import LocalCognito
 
-            self.local = LocalCognito(region=self._region, on_check=self._checks.append).start()
+            self.local = LocalCognito(region=self._region, on_check=self._record_check).start()
         handler = _make_handler(self)
         try:
-            self._server = ThreadingHTTPServer((self._host, self._port), handler)
-        except OSError as exc:
+            server_cls = _Server6 if ":" in self._host else _Server
+            self._server = server_cls((self._host, self._port), handler)
+        except (OSError, OverflowError) as exc:
             if self.local is not None:
                 self.local.stop()
             raise LocalCognitoError(
@@ -161,7 +268,7 @@ class InspectingProxy:
         if self._server is None:
             raise LocalCognitoError("the proxy is not running; use 'with InspectingProxy() as p:'")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{endpoint_host(host)}:{port}"
 
     @property
     def backend_url(self) -> str:
@@ -174,6 +281,23 @@ class InspectingProxy:
             values = self._secrets.setdefault(client_id, [])
             if secret not in values:
                 values.append(secret)
+
+    def _record_check(self, check: Any) -> None:
+        with self._state_lock:
+            self._checks.append(check)
+
+    def _take_check(self, operation: str, params: Mapping[str, Any]) -> Any:
+        """The local Cognito's check of this call (same operation, client and hash sent)."""
+        site = hash_site(operation, params)
+        sent = site.sent_hash if site is not None else None
+        client = params.get("ClientId")
+        with self._state_lock:
+            for check in self._checks:
+                if (check.operation == operation and check.client_id == client
+                        and check.sent_hash == sent):
+                    self._checks.remove(check)
+                    return check
+        return None
 
     @staticmethod
     def _print(verdict: Verdict) -> None:
@@ -250,6 +374,20 @@ class InspectingProxy:
             http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         )
         conn = conn_cls(url.hostname, url.port, timeout=self._timeout)
+        expired = threading.Event()
+
+        def watchdog() -> None:
+            # A socket timeout bounds one recv, not the answer: a trickling upstream is
+            # cut here, at the deadline, so no call outlives it.
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self._timeout, watchdog)
+        timer.daemon = True
+        timer.start()
         try:
             out_headers = {k: v for k, v in headers if k.lower() not in _HOP_BY_HOP}
             out_headers["Host"] = url.netloc
@@ -257,9 +395,19 @@ class InspectingProxy:
             base = url.path.rstrip("/")
             conn.request(method, base + path, body=body, headers=out_headers)
             resp = conn.getresponse()
-            data = resp.read()
+            data = resp.read(16 * MAX_BODY + 1)
+            if len(data) > 16 * MAX_BODY:
+                raise _UpstreamError("answered more than 16 MiB")
             return resp.status, resp.getheaders(), data
+        except (OSError, http.client.HTTPException) as exc:
+            if expired.is_set() or isinstance(exc, TimeoutError):
+                raise _UpstreamError(
+                    f"gave no complete answer within {self._timeout:g} s (the proxy's "
+                    "deadline; --timeout sets it)"
+                ) from None
+            raise _UpstreamError(f"could not be reached ({exc.__class__.__name__})") from None
         finally:
+            timer.cancel()
             conn.close()
 
     def handle(
@@ -276,24 +424,24 @@ class InspectingProxy:
             except (UnicodeDecodeError, ValueError, RecursionError):
                 # ValueError: bad JSON or a 5000-digit number; RecursionError: deep nesting
                 params = {}
-        with self._forward_lock:
-            self._checks.clear()
+        try:
+            expected = self._expected(operation, params) if operation else None
+        except (TypeError, AttributeError):  # members of the wrong JSON type
+            expected = None
+        try:
+            status, resp_headers, data = self._forward(method, path, headers, body)
+        except _UpstreamError as exc:
+            status, resp_headers = 502, [("Content-Type", "application/x-amz-json-1.1")]
+            data = json.dumps(
+                {"__type": "ProxyUpstreamError", "message": f"{self.backend_url} {exc}"}
+            ).encode()
+        check = None
+        if operation is not None and self.local is not None:
             try:
-                expected = self._expected(operation, params) if operation else None
-            except (TypeError, AttributeError):  # members of the wrong JSON type
-                expected = None
-            try:
-                status, resp_headers, data = self._forward(method, path, headers, body)
-            except OSError as exc:
-                status, resp_headers = 502, [("Content-Type", "application/x-amz-json-1.1")]
-                data = json.dumps(
-                    {
-                        "__type": "ProxyUpstreamError",
-                        "message": f"the proxy could not reach {self.backend_url}: "
-                        f"{exc.__class__.__name__}",
-                    }
-                ).encode()
-            checks = list(self._checks)
+                check = self._take_check(operation, params)
+            except (TypeError, AttributeError):
+                check = None
+        checks = [check] if check is not None else []
         if operation is None:
             return status, resp_headers, data
         try:
@@ -341,13 +489,15 @@ class InspectingProxy:
             else:
                 code = str(answer_json.get("__type", "")).rsplit("#", 1)[-1]
                 message = str(answer_json.get("message") or answer_json.get("Message") or "")
-                message = message[:300]
-                # an emulator may echo what was sent (moto puts the hash in its message)
+                # an upstream may echo what was sent (moto put the hash in its message, a
+                # server may quote a token): mask before cutting, so no part of one shows
+                for value in [*(self._secrets_for(params.get("ClientId")) or []), *self._previous]:
+                    if value:
+                        message = message.replace(value, mask(value))
                 if re.fullmatch(r"[A-Za-z0-9+/=_-]{16,}", message.strip()):
                     message = mask(message.strip())
-                for value in [*(self._secrets_for(params.get("ClientId")) or []), *self._previous]:
-                    message = message.replace(value, mask(value))
-                verdict.answer = f"{code}: {message}".strip(": ")
+                message = _mask_opaque(message)[:300]
+                verdict.answer = _mask_opaque(f"{code}: {message}".strip(": "))
                 if verdict.answer:
                     verdict.explanation = explain(verdict.answer)
         except Exception as exc:  # never let a malformed call break the app's answer
@@ -372,26 +522,39 @@ def _make_handler(proxy: InspectingProxy) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the verdicts are the log
 
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            send_json_error(self, code, message)  # 414, 431, 400: JSON, not an HTML page
+
+        def __getattr__(self, name: str) -> Any:
+            # every method is forwarded (a browser's OPTIONS preflight too), none is a 501
+            if name.startswith("do_") and _METHOD.fullmatch(name[3:]):
+                return self._serve
+            raise AttributeError(name)
+
+        def _refuse(self, refused: _Refused) -> None:
+            data = json.dumps({"__type": refused.code, "message": refused.message}).encode()
+            self.send_response(refused.status)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = True
+
         def _serve(self) -> None:
             try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if length < 0 or length > MAX_BODY:
-                # AWS-shaped, like the local Cognito's answer (not an HTML error page)
-                data = json.dumps(
-                    {"__type": "SerializationException",
-                     "message": "Request body missing or too large."}
-                ).encode()
-                self.send_response(400)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.wfile.write(data)
-                self.close_connection = True
+                if not host_allowed(self.headers.get("Host"), any_host=proxy._any_host):
+                    raise _Refused(
+                        403, "AccessDeniedException",
+                        "Host header is not this proxy's loopback address; use "
+                        f"{proxy.endpoint_url} as the endpoint.",
+                    )
+                body = _read_body(self.rfile, self.headers)
+            except _Refused as refused:
+                self._refuse(refused)
                 return
-            body = self.rfile.read(length) if length else b""
             status, headers, data = proxy.handle(
                 self.command, self.path, list(self.headers.items()), body
             )
@@ -402,8 +565,6 @@ def _make_handler(proxy: InspectingProxy) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
-
-        do_POST = do_GET = do_PUT = do_DELETE = _serve
 
     return Handler
 
@@ -419,6 +580,8 @@ def serve_proxy(
     secrets: Mapping[str, Sequence[str]],
     previous_secrets: Sequence[str],
     as_json: bool,
+    timeout: float | None = None,
+    allow_remote: bool = False,
 ) -> int:
     """Run the proxy in the foreground until Ctrl-C / SIGTERM (the CLI's ``proxy``)."""
     import signal
@@ -432,6 +595,11 @@ def serve_proxy(
         )
     if env_file and not demo:
         raise InvalidInputError("--env-file", "needs --demo (it holds the demo pool's settings).")
+    from ..loopback import warn_remote
+
+    address = listen_address(host, allow_remote=allow_remote)
+    if not is_loopback(address):
+        warn_remote("the inspecting proxy", address)
 
     stop = threading.Event()
 
@@ -448,9 +616,11 @@ def serve_proxy(
         secrets=secrets,
         previous_secrets=previous_secrets,
         on_verdict=show,
-        host=host,
+        host=address,
         port=port,
         region=region,
+        timeout=_resolve_timeout(timeout, field="--timeout"),
+        allow_remote=allow_remote,
     ) as proxy:
         where = upstream or f"the local Cognito at {proxy.local.endpoint_url}"
         # "ready" comes once everything it announces exists (demo pool, env file).
