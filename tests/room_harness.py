@@ -34,7 +34,7 @@ def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, lis
     """(hub URL, instructor client, the LocalCognito, the participant sheet, work dir)."""
     from cognito_helpers import LocalCognito
 
-    with LocalCognito() as lc:
+    with LocalCognito() as lc, (work / "hub.log").open("w") as log:
         env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIALOCAL", AWS_SECRET_ACCESS_KEY="local",
                    AWS_REGION=lc.region)
         subprocess.run(
@@ -44,41 +44,39 @@ def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, lis
             env=env, cwd=work, check=True, capture_output=True, timeout=120,
         )
         port = _free_port()
-        log = open(work / "hub.log", "w")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
             [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir", str(work / "data"),
              "--port", str(port), "--workshop", str(work / "workshop")],
             env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        base = f"http://127.0.0.1:{port}"
-        client = None
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the room exited: {(work / 'hub.log').read_text()[-3000:]}")
-            data = work / "data" / "room.json"
-            if data.exists():
-                client = RoomClient(base, json.loads(data.read_text())["instructor_token"], timeout=10)
-                try:
-                    client.users()
-                    break
-                except WorkshopError:
-                    pass
-            time.sleep(0.5)
-        else:
-            raise RuntimeError(f"the room did not answer: {(work / 'hub.log').read_text()[-3000:]}")
-        with (work / "workshop" / "participants.csv").open(encoding="utf-8") as fh:
-            sheet = list(csv.DictReader(fh))
+        client: RoomClient | None = None
+        sheet: list[dict[str, str]] = []
         try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the room exited: {(work / 'hub.log').read_text()[-3000:]}")
+                data = work / "data" / "room.json"
+                if data.exists():
+                    client = RoomClient(base, json.loads(data.read_text())["instructor_token"], timeout=10)
+                    try:
+                        client.users()
+                        break
+                    except WorkshopError:
+                        pass
+                time.sleep(0.5)
+            else:
+                raise RuntimeError(f"the room did not answer: {(work / 'hub.log').read_text()[-3000:]}")
+            with (work / "workshop" / "participants.csv").open(encoding="utf-8") as fh:
+                sheet = list(csv.DictReader(fh))
             yield base, client, lc, sheet, work
-        finally:
-            _stop(proc, client, sheet, log)
+        finally:  # whatever failed: the hub and its servers stop
+            _stop(proc, client, sheet)
 
 
-
-
-def _stop(proc: subprocess.Popen, client: RoomClient, sheet: list[dict[str, str]], log: Any) -> None:
-    for person in sheet:
+def _stop(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dict[str, str]]) -> None:
+    for person in sheet if client is not None else []:
         with contextlib.suppress(WorkshopError):
             client.stop_server(person["username"])
     os.killpg(proc.pid, signal.SIGTERM)
@@ -87,7 +85,6 @@ def _stop(proc: subprocess.Popen, client: RoomClient, sheet: list[dict[str, str]
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    log.close()
 
 
 def oauth_sign_in(base: str, username: str, password: str):

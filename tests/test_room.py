@@ -56,43 +56,42 @@ def _free_port() -> int:
 def room(tmp_path_factory):
     room_dir = tmp_path_factory.mktemp("room")
     port = _free_port()
-    log = open(room_dir / "hub.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir", str(room_dir / "data"),
-         "--port", str(port), "--participants", "5", "--prefix", "room"],
-        cwd=room_dir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    settings = None
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    client = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the room exited: {(room_dir / 'hub.log').read_text()[-2000:]}")
-        data = room_dir / "data" / "room.json"
-        if data.exists():
-            settings = json.loads(data.read_text())
-            client = RoomClient(base, settings["instructor_token"], timeout=10)
-            try:
-                client.users()
-                break
-            except WorkshopError:  # not answering yet
+    with (room_dir / "hub.log").open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir",
+             str(room_dir / "data"), "--port", str(port), "--participants", "5", "--prefix", "room"],
+            cwd=room_dir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        client = None
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    pytest.fail(f"the room exited: {(room_dir / 'hub.log').read_text()[-2000:]}")
+                data = room_dir / "data" / "room.json"
+                if data.exists():
+                    settings = json.loads(data.read_text())
+                    client = RoomClient(base, settings["instructor_token"], timeout=10)
+                    try:
+                        client.users()
+                        break
+                    except WorkshopError:  # not answering yet
+                        pass
                 time.sleep(0.5)
-                continue
-        time.sleep(0.5)
-    else:
-        pytest.fail(f"the room did not answer in 90 s: {(room_dir / 'hub.log').read_text()[-2000:]}")
-    yield base, client, settings, room_dir
-    for name in PARTICIPANTS:
-        with contextlib.suppress(Exception):
-            client.stop_server(name)
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
+            else:
+                pytest.fail(f"the room did not answer in 90 s: {(room_dir / 'hub.log').read_text()[-2000:]}")
+            yield base, client, settings, room_dir
+        finally:  # whatever failed: the servers and the hub stop
+            for name in PARTICIPANTS if client is not None else []:
+                with contextlib.suppress(WorkshopError):
+                    client.stop_server(name)
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def _sign_in(base: str, name: str, password: str) -> str:
