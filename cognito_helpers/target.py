@@ -148,13 +148,22 @@ class Target:
             raise ConfigurationError("no username given and COGNITO_USERNAME is not set.")
         return secret_hash(user, self.client_id, self.client_secret, strict=self.strict)
 
-    def client(self) -> Any:
-        """A boto3 ``cognito-idp`` client for this target."""
+    def client(self, *, attempts: int = 4) -> Any:
+        """A boto3 ``cognito-idp`` client for this target; a call is tried ``attempts`` times in all.
+
+        ``attempts=1`` asks once: botocore's standard retries treat
+        LimitExceededException as throttling and retry it with backoff, which
+        only waits when the limit is a real one (notebook 08 shows it).
+        """
         import boto3
         from botocore.config import Config
 
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
+            raise InvalidInputError("attempts", f"{attempts!r}: a whole number from 1 to 10.")
         config = Config(
-            retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30
+            retries={"mode": "standard", "total_max_attempts": attempts},
+            connect_timeout=5,
+            read_timeout=30,
         )
         if self.kind == "local":
             session = boto3.session.Session(

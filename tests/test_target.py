@@ -282,3 +282,15 @@ def test_require_credentials_names_the_missing_profile(monkeypatch, tmp_path):
                    None, None, profile="empty-profile")
     with pytest.raises(ConfigurationError, match=r"'empty-profile' .* exists but holds no credentials"):
         empty.require_credentials()
+
+
+def test_client_can_ask_once_and_refuses_odd_attempt_counts(demo):
+    from cognito_helpers import InvalidInputError
+    from cognito_helpers.target import Target
+
+    target = Target.from_demo(demo)
+    assert target.client().meta.config.retries["total_max_attempts"] == 4  # as before
+    assert target.client(attempts=1).meta.config.retries["total_max_attempts"] == 1
+    for bad in (0, 11, True, "1", 1.5):
+        with pytest.raises(InvalidInputError, match="attempts"):
+            target.client(attempts=bad)
