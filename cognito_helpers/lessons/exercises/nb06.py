@@ -8,26 +8,7 @@ from typing import Any
 from ...hashing import secret_hash
 from ...operations import hash_site
 from . import exercise
-
-
-def _client_error_hint(exc: Any) -> str:
-    error = exc.response["Error"]
-    hint = ""
-    if "secret hash" in error["Message"] or "SecretHash" in error["Message"]:
-        hint = " Check which username your hash covers."
-    return f"Cognito answered {error['Code']}: {error['Message']}.{hint}"
-
-
-def _sign_in(cip: Any, pool: Any) -> dict[str, Any]:
-    return cip.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=pool.client_id,
-        AuthParameters={
-            "USERNAME": pool.username,
-            "PASSWORD": pool.password,
-            "SECRET_HASH": secret_hash(pool.username, pool.client_id, pool.client_secret),
-        },
-    )["AuthenticationResult"]
+from ._calls import client_error_hint
 
 
 @exercise("06.1", "NEW_PASSWORD_REQUIRED on an email-as-username pool")
@@ -68,7 +49,7 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
             cip, email_demo.client_id, email_demo.client_secret, email, challenge, new_password
         )
     except ClientError as exc:
-        return _client_error_hint(exc) + (
+        return client_error_hint(exc) + (
             " Challenge responses need the canonical username from the challenge, not the e-mail."
         )
     if not isinstance(result, dict) or "AccessToken" not in result:
@@ -85,7 +66,7 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
         )
     except ClientError as exc:
         return "After your answer the user cannot sign in with new_password. " + (
-            _client_error_hint(exc)
+            client_error_hint(exc)
         )
     return None
 

@@ -6,26 +6,7 @@ from typing import Any
 
 from ...hashing import secret_hash
 from . import exercise
-
-
-def _client_error_hint(exc: Any) -> str:
-    error = exc.response["Error"]
-    hint = ""
-    if "secret hash" in error["Message"] or "SecretHash" in error["Message"]:
-        hint = " Check which username your hash covers."
-    return f"Cognito answered {error['Code']}: {error['Message']}.{hint}"
-
-
-def _sign_in(cip: Any, pool: Any) -> dict[str, Any]:
-    return cip.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH",
-        ClientId=pool.client_id,
-        AuthParameters={
-            "USERNAME": pool.username,
-            "PASSWORD": pool.password,
-            "SECRET_HASH": secret_hash(pool.username, pool.client_id, pool.client_secret),
-        },
-    )["AuthenticationResult"]
+from ._calls import client_error_hint, sign_in
 
 
 @exercise("07.1", "The refresh hash")
@@ -38,7 +19,7 @@ def _check_1(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
             f"got {type(answer).__name__}."
         )
     cip = local_cognito.client()
-    result = _sign_in(cip, email_demo)
+    result = sign_in(cip, email_demo)
     got = answer(result["AccessToken"], email_demo.client_id, email_demo.client_secret)
     if not isinstance(got, str):
         return f"It returned {type(got).__name__}; return the base64 hash as text (str)."
@@ -54,5 +35,5 @@ def _check_1(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
             AuthParameters={"REFRESH_TOKEN": result["RefreshToken"], "SECRET_HASH": got},
         )
     except ClientError as exc:
-        return "The refresh with your hash failed. " + _client_error_hint(exc)
+        return "The refresh with your hash failed. " + client_error_hint(exc)
     return None
