@@ -49,8 +49,12 @@ _SENSITIVE_KEYS = (
     "Token",
 )
 _KEYS = "|".join(_SENSITIVE_KEYS)
-# "KEY": "value" in JSON bodies and 'KEY': 'value' in dict reprs (escapes inside kept whole)
-_KEY_VALUE = re.compile(r"""(["'](?:""" + _KEYS + r""")["']\s*:\s*)(["'])((?:\\.|(?!\2).)*)\2""")
+# "KEY": "value" in JSON bodies and 'KEY': 'value' in dict reprs. The value ends at the first
+# quote with no backslash right before it (or at the end of the text): botocore logs request
+# bodies as the repr of bytes, where JSON's \" becomes \\", so counting backslashes cannot
+# tell an escaped quote from the closing one. A value that itself ends in a backslash is
+# masked a little too far, never too short.
+_KEY_VALUE = re.compile(r"""(["'](?:""" + _KEYS + r""")["']\s*:\s*)(["'])(.*?)(?:(?<!\\)\2|\Z)""", re.S)
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 
 
