@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from cognito_helpers import InvalidInputError, verify_flow
@@ -56,9 +65,136 @@ def test_first_failing_step_is_explained(demo, cip, change, key) -> None:
 
 
 def test_hash_sent_to_public_client(demo, cip) -> None:
+    """Without the pool id: its own hash refused, verify says so and signs in without one."""
     d = verify_flow(cip, demo.public_client_id, demo.username, demo.password,
                     client_secret=demo.client_secret)
-    assert d.key == "hash_not_configured"
+    assert d.status == "ok", d.to_text()
+    assert d.facts["secret_not_used"]
+    assert "the secret given is not its" in d.to_text()
+    assert "Send no SECRET_HASH" not in d.to_text()
+    _secrets_absent(d, demo.client_secret, demo.password)
+
+
+def test_public_client_settings_read_first(demo, cip) -> None:
+    """With the pool id: DescribeUserPoolClient first, so no hash is sent to a public client."""
+    d = verify_flow(cip, demo.public_client_id, demo.username, demo.password,
+                    client_secret=demo.client_secret, user_pool_id=demo.user_pool_id)
+    assert d.status == "ok", d.to_text()
+    assert d.facts["has_secret"] is False and d.facts["secret_not_used"]
+    assert d.checks[0].name == "read client settings" and "no secret" in d.checks[0].text
+    assert all(c.status != "problem" for c in d.checks)
+    assert "Send no SECRET_HASH" not in d.to_text()
+
+
+def test_client_with_secret_read_first(demo, cip) -> None:
+    ok = verify_flow(cip, demo.client_id, demo.username, demo.password,
+                     client_secret=demo.client_secret, user_pool_id=demo.user_pool_id)
+    assert ok.status == "ok" and ok.facts["has_secret"] is True, ok.to_text()
+    assert [c.status for c in ok.checks] == ["ok", "ok", "ok", "ok"]
+    missing = verify_flow(cip, demo.client_id, demo.username, demo.password,
+                          user_pool_id=demo.user_pool_id)
+    assert (missing.status, missing.key) == ("incomplete", "secret_needed")
+
+
+# -- a server that answers HTTP 200 but is not Cognito --------------------------------
+
+
+@contextmanager
+def _answers(body: bytes):
+    """A loopback HTTP server answering 200 ``body`` to every POST."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def _jwt(header: dict, claims: dict) -> str:
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part(header)}.{part(claims)}.c2ln"
+
+
+CLIENT = "1example23456789abcdefghij"
+_NO_KID = _jwt({"alg": "RS256"}, {"token_use": "access", "client_id": CLIENT})
+_OTHER = _jwt({"alg": "RS256", "kid": "k"}, {"token_use": "access", "client_id": "other"})
+
+
+@pytest.mark.parametrize("body", [
+    b"{}",
+    b"[]",
+    b'{"AuthenticationResult": {}}',
+    b'{"AuthenticationResult": {"AccessToken": "x", "IdToken": "y"}}',
+    b'{"AuthenticationResult": {"AccessToken": "a.b.c", "IdToken": "a.b.c"}}',
+    json.dumps({"AuthenticationResult": {"AccessToken": _NO_KID, "IdToken": _NO_KID}}).encode(),
+    json.dumps({"AuthenticationResult": {"AccessToken": _OTHER, "IdToken": _OTHER}}).encode(),
+    b'{"ChallengeName": "NEW_PASSWORD_REQUIRED"}',
+], ids=["empty", "list", "no-tokens", "not-jwt", "bad-jwt", "no-kid", "other-client",
+        "challenge-no-session"])
+def test_not_cognito_never_passes(body: bytes) -> None:
+    from cognito_helpers.diagnosis.commands import _boto_client
+
+    with _answers(body) as url:
+        d = verify_flow(_boto_client(url, "us-east-1"), CLIENT, "alice", "pw")
+    assert d.status == "problem" and not d.ok, d.to_text()
+    assert "Every step passed" not in d.to_text()
+    if body != b"[]":  # botocore itself cannot parse a list: a failed step, not "tokens issued"
+        assert d.key == "not_cognito" and "not Cognito" in d.cause
+
+
+def test_not_cognito_with_a_pool_id() -> None:
+    from cognito_helpers.diagnosis.commands import _boto_client
+
+    with _answers(b"{}") as url:
+        d = verify_flow(_boto_client(url, "us-east-1"), CLIENT, "alice", "pw",
+                        user_pool_id="us-east-1_Example1")
+    assert (d.status, d.key) == ("problem", "not_cognito"), d.to_text()
+    assert d.checks[-1].name == "read client settings"
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
+    return subprocess.run([sys.executable, "-m", "cognito_helpers", "verify", *args],
+                          env=clean | env, capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_cli_verify_against_a_server_that_is_not_cognito() -> None:
+    with _answers(b"{}") as url:
+        proc = _cli("-c", CLIENT, "-u", "alice", "--endpoint-url", url, "--no-secret",
+                    env={"COGNITO_PASSWORD": "Not-the-password-1!"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not Cognito" in proc.stdout and "Every step passed" not in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_verify_public_client_with_a_secret_in_the_environment(local_cognito, demo) -> None:
+    proc = _cli("-c", demo.public_client_id, "-u", demo.username, "-p", demo.user_pool_id,
+                "--endpoint-url", local_cognito.endpoint_url,
+                env={"COGNITO_PASSWORD": demo.password, "COGNITO_CLIENT_SECRET": demo.client_secret})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Send no SECRET_HASH" not in proc.stdout and "no secret" in proc.stdout
+    assert demo.client_secret not in proc.stdout + proc.stderr
+    assert demo.password not in proc.stdout + proc.stderr
 
 
 def test_new_password_challenge_stops_there(demo, cip) -> None:

@@ -342,7 +342,8 @@ def add_verify(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--client-id", "-c", required=True, help="the app client id")
     p.add_argument("--username", "-u", required=True, help="the username your app signs in with")
-    p.add_argument("--user-pool-id", "-p", help="needed for ADMIN_USER_PASSWORD_AUTH")
+    p.add_argument("--user-pool-id", "-p", help="read the client's settings first (secret or "
+                   "not; needs credentials for a real pool); needed for ADMIN_USER_PASSWORD_AUTH")
     p.add_argument(
         "--flow",
         default="USER_PASSWORD_AUTH",
