@@ -371,3 +371,70 @@ def test_load_env_file_accepts_export_and_quotes_and_refuses_bad_lines(tmp_path:
     assert "hunter2" not in str(info.value)
     with pytest.raises(InvalidInputError, match="no such file"):
         load_env_file(tmp_path / "missing.env", environ={})
+
+
+# -- down goes where up went (issue 12 item 2) -----------------------------------------------
+
+
+def _up_one(local_cognito: LocalCognito, out: Path, **kw) -> dict:
+    up = _cli("up", "-n", "1", "--out", str(out), "--region", "us-east-1", **kw)
+    assert up.returncode == 0, up.stderr
+    return json.loads((out / STATE_FILE).read_text())
+
+
+def _kept(local_cognito: LocalCognito, out: Path, state: dict) -> None:
+    assert (out / STATE_FILE).exists() and (out / "participants.csv").exists()
+    assert len(list(out.glob("env/*.env"))) == 1
+    assert _tagged(local_cognito.client(), state["workshop_id"]) == [state["user_pool_id"]]
+
+
+def test_cli_down_uses_the_state_files_region_over_aws_region(local_cognito, tmp_path):
+    out = tmp_path / "room"
+    state = _up_one(local_cognito, out, endpoint=local_cognito.endpoint_url)
+    down = _cli("down", "--out", str(out), env_extra={"AWS_REGION": "eu-west-1"})
+    assert down.returncode == 0, down.stderr
+    assert f"{state['user_pool_id']} already gone" not in down.stderr and "1 pool deleted" in down.stderr
+    assert _tagged(local_cognito.client(), state["workshop_id"]) == []
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [(["--region", "eu-west-1"], "--region"), (["--endpoint-url", "http://127.0.0.1:9"], "--endpoint-url")],
+)
+def test_cli_down_refuses_a_region_or_endpoint_that_disagrees_with_the_state(
+    local_cognito, tmp_path, args, field
+):
+    out = tmp_path / "room"
+    state = _up_one(local_cognito, out, endpoint=local_cognito.endpoint_url)
+    down = _cli("down", "--out", str(out), *args)
+    assert down.returncode == 2 and field in down.stderr, down.stderr
+    assert "Nothing was removed" in down.stderr and "Traceback" not in down.stderr
+    _kept(local_cognito, out, state)
+    assert _cli("down", "--out", str(out)).returncode == 0
+    assert _tagged(local_cognito.client(), state["workshop_id"]) == []
+
+
+def test_cli_down_refuses_when_aws_endpoint_url_moved_the_calls(local_cognito, tmp_path):
+    out = tmp_path / "room"
+    state = _up_one(local_cognito, out, env_extra={"AWS_ENDPOINT_URL": local_cognito.endpoint_url})
+    assert state["endpoint_url"] is None
+    with LocalCognito() as other:  # another, empty Cognito: the pool is not there
+        down = _cli("down", "--out", str(out), env_extra={"AWS_ENDPOINT_URL": other.endpoint_url})
+    assert down.returncode != 0 and "Nothing was removed" in down.stderr, down.stderr
+    assert "Traceback" not in down.stderr
+    _kept(local_cognito, out, state)
+    again = _cli("down", "--out", str(out), env_extra={"AWS_ENDPOINT_URL": local_cognito.endpoint_url})
+    assert again.returncode == 0, again.stderr
+    assert _tagged(local_cognito.client(), state["workshop_id"]) == []
+
+
+def test_down_keeps_its_record_when_describe_fails(local_cognito: LocalCognito, tmp_path: Path):
+    cip = local_cognito.client()
+    ws = workshop_up(1, out_dir=tmp_path, region="us-east-1", client=cip, progress=lambda _: None)
+    flaky = Flaky(cip, "describe_user_pool")
+    with pytest.raises(WorkshopError, match="Nothing else was removed"):
+        workshop_down(out_dir=tmp_path, client=flaky, progress=lambda _: None)
+    assert (tmp_path / STATE_FILE).exists() and len(list(tmp_path.glob("env/*.env"))) == 1
+    assert workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None).deleted_pools == [
+        ws.user_pool_id]

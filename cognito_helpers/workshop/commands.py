@@ -42,8 +42,9 @@ def _cmd_down(args: Any) -> int:
     result = workshop_down(
         out_dir=args.out or (None if args.workshop_id else "workshop"),
         workshop_id=args.workshop_id,
-        region=_region(args, required=False),
+        region=args.region,  # the state file's region and endpoint win over $AWS_REGION
         endpoint_url=args.endpoint_url,
+        default_region=_region(args, required=False),
     )
     if result.workshop_id:
         print(f"workshop {result.workshop_id} removed")

@@ -138,6 +138,15 @@ def _aws_failure(exc: BaseException, doing: str) -> WorkshopError:
     return WorkshopError(f"{doing} failed ({detail})")
 
 
+def _resolved_endpoint(cip: Any) -> str | None:
+    url = getattr(getattr(cip, "meta", None), "endpoint_url", None)
+    return url.rstrip("/") if isinstance(url, str) else None
+
+
+def _same_endpoint(a: str | None, b: str | None) -> bool:
+    return (a or "").rstrip("/") == (b or "").rstrip("/")
+
+
 def _is_not_found(exc: BaseException) -> bool:
     from botocore.exceptions import ClientError
 
@@ -235,6 +244,8 @@ def workshop_up(
         "status": "creating",
         "region": region,
         "endpoint_url": endpoint_url,
+        # where the calls really went (AWS_ENDPOINT_URL can move them): down checks it goes there too
+        "resolved_endpoint": _resolved_endpoint(cip),
         "tag": {TAG_KEY: workshop_id},
         "user_pool_id": None,
         "client_id": None,
@@ -341,6 +352,7 @@ def workshop_down(
     workshop_id: str | None = None,
     region: str | None = None,
     endpoint_url: str | None = None,
+    default_region: str | None = None,
     client: Any = None,
     progress: Progress = _stderr,
 ) -> DownResult:
@@ -349,6 +361,13 @@ def workshop_down(
     The pool is found by the state file in ``out_dir`` and/or by its tag
     (``workshop_id``); a pool is deleted only if it carries this workshop's tag.
     Anything already gone is skipped, so running it twice is harmless.
+
+    The state file's region and endpoint win: ``region``/``endpoint_url`` that
+    disagree with it are refused with nothing removed (the pool is where ``up``
+    made it, and looking elsewhere would find nothing and delete the only
+    record of a live pool). ``default_region`` (e.g. ``$AWS_REGION``) is used
+    only when there is no state file. The files are deleted only after every
+    pool they describe is confirmed deleted or not found.
     """
     if out_dir is None and workshop_id is None:
         raise InvalidInputError("--out", "give --out DIR (the directory 'up' wrote) or --workshop-id ID")
@@ -365,8 +384,24 @@ def workshop_down(
                 "--workshop-id", f"{workshop_id} does not match {state['workshop_id']} in {out / STATE_FILE}"
             )
         workshop_id = state["workshop_id"]
-        region = region or state["region"]
-        endpoint_url = endpoint_url or state.get("endpoint_url")
+        recorded_region, recorded_endpoint = state.get("region"), state.get("endpoint_url")
+        here = out / STATE_FILE
+        if region and recorded_region and region != recorded_region:
+            raise InvalidInputError(
+                "--region", f"{region} disagrees with {here}, which says 'up' created the pool in "
+                f"{recorded_region}. Nothing was removed (pool and files kept); run down without "
+                "--region to use the state file's."
+            )
+        if endpoint_url and not _same_endpoint(endpoint_url, recorded_endpoint):
+            raise InvalidInputError(
+                "--endpoint-url", f"{endpoint_url} disagrees with {here}, which says 'up' used "
+                f"{recorded_endpoint or 'AWS itself (no --endpoint-url)'}. Nothing was removed (pool "
+                "and files kept); run down without --endpoint-url to use the state file's."
+            )
+        region = recorded_region or region or default_region
+        endpoint_url = recorded_endpoint
+    else:
+        region = region or default_region
     result = DownResult(workshop_id)
     if workshop_id is None:
         progress(f"no workshop state in {out}: nothing to remove (already down?)")
@@ -374,6 +409,14 @@ def workshop_down(
     if not region:
         raise InvalidInputError("--region", "not given and not in the state file; pass --region")
     cip = client if client is not None else make_client(region, endpoint_url)
+    recorded_resolved = state.get("resolved_endpoint") if state is not None else None
+    now_resolved = _resolved_endpoint(cip)
+    if recorded_resolved and now_resolved and not _same_endpoint(recorded_resolved, now_resolved):
+        raise WorkshopError(
+            f"'up' sent its calls to {recorded_resolved} but down would call {now_resolved} "
+            "(AWS_ENDPOINT_URL or the AWS config differs). Nothing was removed (pool and files "
+            "kept); run down with the same environment as up."
+        )
 
     try:
         candidates: list[str] = []
