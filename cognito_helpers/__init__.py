@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # `import typing` would cost the CLI's `hash` ~2 ms of its st
 # name -> module that defines it, imported on first attribute access
 _LAZY = {
     "LocalCognito": "local.server",
-    "DemoPool": "local.server",
+    "DemoPool": "local.demo",
     "Target": "target",
     "get_target": "target",
     "local_cognito": "target",

@@ -108,7 +108,7 @@ def _add_hash(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_local(args: argparse.Namespace) -> int:
-    from .local.server import serve_forever
+    from .local.console import serve_forever
 
     return serve_forever(
         host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region,

@@ -76,7 +76,7 @@ def install(monkeypatch: object = None) -> None:
     subprocess or a notebook kernel the canary test starts.
     """
     from cognito_helpers import workshop
-    from cognito_helpers.local import client_secrets, server
+    from cognito_helpers.local import client_secrets, demo
 
     secrets_n = itertools.count()
     passwords_n = itertools.count()
@@ -91,7 +91,7 @@ def install(monkeypatch: object = None) -> None:
 
     setattr_ = getattr(monkeypatch, "setattr", setattr)
     setattr_(client_secrets, "generate_client_secret", secret)
-    setattr_(server, "_demo_password", password)
+    setattr_(demo, "_demo_password", password)
     setattr_(workshop.provision, "generate_password", password)  # read by workshop_up
 
 

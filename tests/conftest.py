@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cognito_helpers.local.server import DemoPool, LocalCognito
+from cognito_helpers.local.demo import DemoPool
+from cognito_helpers.local.server import LocalCognito
 
 
 @pytest.fixture(scope="session")

@@ -436,10 +436,10 @@ def test_malformed_basic_is_invalid_client(demo, header):
 def test_demo_banner_prints_the_oauth_urls(capsys, monkeypatch):
     import threading
 
-    from cognito_helpers.local import server
+    from cognito_helpers.local import console
 
     monkeypatch.setattr(threading.Event, "wait", lambda self, timeout=None: True)
-    assert server.serve_forever(demo=True) == 0
+    assert console.serve_forever(demo=True) == 0
     out = capsys.readouterr().out
     assert "/oauth2/token" in out and "openid-configuration" in out and "m2m client" in out
 

@@ -587,7 +587,7 @@ def serve_proxy(
     import signal
     import sys
 
-    from ..local.server import _write_env_file
+    from ..local.console import _write_env_file
 
     if demo and upstream:
         raise InvalidInputError(

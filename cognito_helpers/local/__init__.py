@@ -3,7 +3,8 @@
 Laid out the way moto lays out a service, state apart from the wire:
 
 - :mod:`.server`: the lifecycle, ``LocalCognito`` (a server on a free loopback
-  port) and ``DemoPool`` (a ready pool); the CLI's ``local`` command.
+  port); :mod:`.demo`: ``DemoPool`` (a ready pool); :mod:`.console`: the CLI's
+  ``local`` command.
 - :mod:`.layer`: the WSGI entry in front of moto, reading, validating and
   dispatching each request (:mod:`.validation` holds the API model's checks).
 - :mod:`.state`: where moto's pools, clients and users are found.
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "LocalCognito": "server",
-    "DemoPool": "server",
-    "serve_forever": "server",
+    "DemoPool": "demo",
+    "serve_forever": "console",
     "FidelityLayer": "layer",
     "HashCheck": "client_secrets",
     "SecretRecord": "client_secrets",

@@ -19,48 +19,16 @@ import os
 import re
 import secrets as _secrets
 import socket
-import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import InvalidInputError, LocalCognitoError
-from ..redact import mask
 from .clock import Clock
+from .demo import DUMMY_KEY_ID, DUMMY_SECRET_KEY, DemoPool, provision_demo
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
-from .outbox import OUTBOX_PATH
 
-__all__ = ["DemoPool", "HashCheck", "LocalCognito", "Message", "SecretRecord", "serve_forever"]
-
-ALL_FLOWS = [
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_AUTH",
-]
-# The demo pool's password policy (AWS's default) and first factors for USER_AUTH
-# (UpdateUserPool / CreateUserPool Policies.SignInPolicy.AllowedFirstAuthFactors).
-DEMO_POLICIES = {
-    "PasswordPolicy": {
-        "MinimumLength": 8,
-        "RequireUppercase": True,
-        "RequireLowercase": True,
-        "RequireNumbers": True,
-        "RequireSymbols": True,
-        "TemporaryPasswordValidityDays": 7,
-    },
-    "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]},
-}
-DUMMY_KEY_ID = "AKIALOCALCOGNITO0000"
-DUMMY_SECRET_KEY = "local-cognito-dummy-secret-key"  # noqa: S105 - not a credential
-# Cognito allows plain http only for localhost callback URLs (CreateUserPoolClient,
-# CallbackURLs); the demo's app would listen there.
-DEMO_CALLBACK_URL = "http://localhost:8080/callback"
-DEMO_LOGOUT_URL = "http://localhost:8080/"
-DEMO_OAUTH_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+__all__ = ["HashCheck", "LocalCognito", "Message", "SecretRecord"]
 
 # AWS region names: us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2...
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
@@ -106,75 +74,6 @@ def _moto_app() -> Any:
     return create_backend_app("cognito-idp")
 
 
-@dataclass(frozen=True)
-class DemoPool:
-    """A ready user pool on the local Cognito: what ``LocalCognito.demo()`` returns.
-
-    ``client_id`` has a secret; ``public_client_id`` has none. ``username`` is
-    a confirmed user with ``password``. In an email-as-username pool
-    ``username`` is the e-mail people type and ``internal_username`` the UUID
-    Cognito keeps (the ``sub``). The repr masks the secret and password.
-    """
-
-    endpoint_url: str
-    region: str
-    user_pool_id: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    public_client_id: str
-    username: str
-    password: str = field(repr=False)
-    email: str
-    internal_username: str
-    email_as_username: bool = False
-    # OAuth 2.0 (managed login): the pool's domain, its resource server's scope, the
-    # callback and sign-out URLs of both clients, and a machine-to-machine client.
-    domain: str = ""
-    resource_scope: str = ""
-    callback_url: str = DEMO_CALLBACK_URL
-    logout_url: str = DEMO_LOGOUT_URL
-    m2m_client_id: str = ""
-    m2m_client_secret: str = field(default="", repr=False)
-
-    def __repr__(self) -> str:
-        return (
-            f"DemoPool(region={self.region!r}, user_pool_id={self.user_pool_id!r}, "
-            f"client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, "
-            f"public_client_id={self.public_client_id!r}, username={self.username!r}, "
-            f"password={mask(self.password, keep=0)!r}, domain={self.domain!r})"
-        )
-
-    def oauth_urls(self) -> dict[str, str]:
-        """The local OAuth 2.0 endpoints of this pool's domain, and its discovery document.
-
-        Taught in ``notebooks/11-client-secret-on-oauth-endpoints.ipynb``.
-        """
-        from .oauth.urls import oauth_urls
-
-        return oauth_urls(self.endpoint_url, self.domain, self.user_pool_id)
-
-    def env(self) -> dict[str, str]:
-        """The environment variables an app (any language) needs to use this pool."""
-        return {
-            "COGNITO_ENDPOINT_URL": self.endpoint_url,
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "COGNITO_USER_POOL_ID": self.user_pool_id,
-            "COGNITO_CLIENT_ID": self.client_id,
-            "COGNITO_CLIENT_SECRET": self.client_secret,
-            "COGNITO_PUBLIC_CLIENT_ID": self.public_client_id,
-            "COGNITO_USERNAME": self.username,
-            "COGNITO_PASSWORD": self.password,
-            "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_KEY,
-            "COGNITO_DISCOVERY_URL": self.oauth_urls()["discovery"],
-            "COGNITO_OAUTH_CALLBACK_URL": self.callback_url,
-            "COGNITO_M2M_CLIENT_ID": self.m2m_client_id,
-            "COGNITO_M2M_CLIENT_SECRET": self.m2m_client_secret,
-            "COGNITO_RESOURCE_SCOPE": self.resource_scope,
-        }
-
-
 class _QuietHandler:
     """Factory for the request handler: keep-alive HTTP/1.1, no log line per request."""
 
@@ -186,11 +85,6 @@ class _QuietHandler:
 
         return make_handler(MotoRequestHandler, connections)
 
-
-
-def _demo_password() -> str:
-    # Meets Cognito's default policy: 8+ chars, upper, lower, digit, symbol.
-    return f"Lab-{_secrets.token_hex(6)}-Pw1!"
 
 
 class LocalCognito:
@@ -449,180 +343,4 @@ class LocalCognito:
         With ``email_as_username`` users sign in with their e-mail and Cognito
         keeps a UUID as the internal username (what refresh must hash).
         """
-        cip = self.client()
-        pool_name = name or ("demo-email-pool" if email_as_username else "demo-pool")
-        pool_args: dict[str, Any] = {
-            "PoolName": pool_name,
-            "AutoVerifiedAttributes": ["email"],
-            "Policies": DEMO_POLICIES,
-            "Schema": [
-                {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
-            ],
-        }
-        if email_as_username:
-            pool_args["UsernameAttributes"] = ["email"]
-        pool_id = cip.create_user_pool(**pool_args)["UserPool"]["Id"]
-        # A domain makes the pool serve its OAuth 2.0 endpoints (local/oauth/); a resource
-        # server gives machine-to-machine clients a custom scope.
-        domain = f"{pool_name}-{pool_id.rsplit('_', 1)[-1][:10].lower()}"
-        cip.create_user_pool_domain(UserPoolId=pool_id, Domain=domain)
-        cip.create_resource_server(
-            UserPoolId=pool_id,
-            Identifier="demo-api",
-            Name="demo-api",
-            Scopes=[
-                {"ScopeName": "read", "ScopeDescription": "Read the demo API"},
-                {"ScopeName": "write", "ScopeDescription": "Write to the demo API"},
-            ],
-        )
-        web_oauth: dict[str, Any] = {
-            "AllowedOAuthFlowsUserPoolClient": True,
-            "AllowedOAuthFlows": ["code"],
-            "AllowedOAuthScopes": [*DEMO_OAUTH_SCOPES, "demo-api/read"],
-            "CallbackURLs": [DEMO_CALLBACK_URL],
-            "LogoutURLs": [DEMO_LOGOUT_URL],
-            "SupportedIdentityProviders": ["COGNITO"],
-        }
-        confidential = cip.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="demo-confidential",
-            GenerateSecret=True,
-            ExplicitAuthFlows=ALL_FLOWS,
-            **web_oauth,
-        )["UserPoolClient"]
-        public = cip.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="demo-public",
-            GenerateSecret=False,
-            ExplicitAuthFlows=ALL_FLOWS,
-            **web_oauth,
-        )["UserPoolClient"]
-        # client_credentials needs a secret and cannot share a client with the code flow
-        # (CreateUserPoolClient, AllowedOAuthFlows): a client of its own.
-        m2m = cip.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName="demo-m2m",
-            GenerateSecret=True,
-            AllowedOAuthFlowsUserPoolClient=True,
-            AllowedOAuthFlows=["client_credentials"],
-            AllowedOAuthScopes=["demo-api/read", "demo-api/write"],
-        )["UserPoolClient"]
-        email = "alice@example.com"
-        username = email if email_as_username else "alice"
-        password = _demo_password()
-        created = cip.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[
-                {"Name": "email", "Value": email},
-                {"Name": "email_verified", "Value": "true"},
-            ],
-        )["User"]
-        cip.admin_set_user_password(
-            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
-        )
-        return DemoPool(
-            endpoint_url=self.endpoint_url,
-            region=self.region,
-            user_pool_id=pool_id,
-            client_id=confidential["ClientId"],
-            client_secret=confidential["ClientSecret"],
-            public_client_id=public["ClientId"],
-            username=username,
-            password=password,
-            email=email,
-            internal_username=created["Username"],
-            email_as_username=email_as_username,
-            domain=domain,
-            resource_scope="demo-api/read",
-            m2m_client_id=m2m["ClientId"],
-            m2m_client_secret=m2m["ClientSecret"],
-        )
-
-
-def _write_env_file(path: str, env: dict[str, str]) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except (OSError, ValueError) as exc:  # no such directory, read-only, NUL in the name
-        reason = getattr(exc, "strerror", None) or exc.__class__.__name__
-        raise InvalidInputError("--env-file", f"cannot write {path!r} ({reason}).") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        for key, value in env.items():
-            fh.write(f"{key}={value}\n")
-
-
-def _print_code(message: Message) -> None:
-    """Print a code as it is sent (the CLI's ``local``): what a developer types in next.
-
-    Shown in full on purpose: a one-time code of a fake local user is what the
-    developer needs to finish ConfirmSignUp or ConfirmForgotPassword, and it is
-    worthless anywhere else.
-    """
-    to = f" (to {message.destination})" if message.destination else ""
-    print(f"code {message.kind} for {message.username}: {message.code}{to}", flush=True)
-
-
-def serve_forever(
-    *,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    demo: bool = False,
-    env_file: str | None = None,
-    region: str = "us-east-1",
-    allow_remote: bool = False,
-) -> int:
-    """Run a LocalCognito in the foreground until Ctrl-C / SIGTERM (the CLI's ``local``)."""
-    import signal
-
-    from ..loopback import is_loopback, listen_address, warn_remote
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    if env_file and not demo:
-        print("error: --env-file needs --demo (it holds the demo pool's settings)", file=sys.stderr)
-        return 2
-    address = listen_address(host, allow_remote=allow_remote)
-    if not is_loopback(address):
-        warn_remote("the local Cognito", address)
-    with LocalCognito(
-        region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote
-    ) as lc:
-        # "ready" comes last, once everything it announces exists (demo pool, env file):
-        # a script that waits for it may use all of it at once.
-        lines = []
-        if demo:
-            pool = lc.demo()
-            urls = pool.oauth_urls()
-            lines += [
-                f"  user pool      {pool.user_pool_id}",
-                f"  client+secret  {pool.client_id}  secret {mask(pool.client_secret)}",
-                f"  public client  {pool.public_client_id}",
-                f"  user           {pool.username}  password {mask(pool.password, keep=0)}",
-                f"  m2m client     {pool.m2m_client_id}  secret {mask(pool.m2m_client_secret)}"
-                f"  scope {pool.resource_scope}",
-                f"  OAuth 2.0      domain {pool.domain}, callback URL {pool.callback_url}",
-            ]
-            for name in ("discovery", "authorize", "token", "userinfo", "revoke", "logout"):
-                lines.append(f"    {name:<10} {urls[name]}")
-            if env_file:
-                _write_env_file(env_file, pool.env())
-                lines.append(f"  settings (secret included) written to {env_file} (mode 600)")
-            else:
-                lines.append("  (add --env-file FILE to get the secret and password in a file)")
-        print(f"Local Cognito ready at {lc.endpoint_url} (region {lc.region})")
-        for line in lines:
-            print(line)
-        print(
-            f"  codes (sign-up, password reset) are printed here as they are sent, and served "
-            f"as JSON at {lc.endpoint_url}{OUTBOX_PATH}?username=NAME"
-        )
-        print("Point your SDK's endpoint at the URL above. Ctrl-C stops.", flush=True)
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
-            pass
-    print("stopped", flush=True)
-    return 0
+        return provision_demo(self, email_as_username=email_as_username, name=name)
