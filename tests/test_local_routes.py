@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from wire import DUMMY_SIGV4
 
 from cognito_helpers import secret_hash
-from cognito_helpers.local.layer import ROUTES
+from cognito_helpers.local.routes import ROUTES
 
 TARGET = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"

@@ -6,7 +6,8 @@ Laid out the way moto lays out a service, state apart from the wire:
   port); :mod:`.demo`: ``DemoPool`` (a ready pool); :mod:`.console`: the CLI's
   ``local`` command.
 - :mod:`.layer`: the WSGI entry in front of moto, reading, validating and
-  dispatching each request (:mod:`.validation` holds the API model's checks).
+  dispatching each request (:mod:`.routes`: what it answers and what a web
+  page may ask; :mod:`.validation`: the API model's checks).
 - :mod:`.state`: where moto's pools, clients and users are found.
 - :mod:`.pools`: AWS-shaped pool ids and each pool's JWKS.
 - :mod:`.tokens`: the tokens every flow issues (per-pool keys, AWS's claims).

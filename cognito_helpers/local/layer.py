@@ -16,49 +16,7 @@ handlers live with the state they own: app clients (:mod:`.clients`), their
 secrets and the hash check (:mod:`.client_secrets`), the sign-up family and
 its codes (:mod:`.signup`), the sign-in flows (:mod:`.signin`).
 
-What it answers: an explicit allowlist, :data:`ROUTES`
-------------------------------------------------------
-
-Only the requests in :data:`ROUTES` reach a handler (and through it moto):
-``POST /`` with ``X-Amz-Target`` (Cognito's JSON protocol) and the two GET
-endpoints Cognito documents for a pool, ``/<pool>/.well-known/jwks.json`` and
-``/<pool>/.well-known/openid-configuration``. Everything else, moto's own
-query-string dispatch (``GET /?Action=AdminSetUserPassword&...``) included,
-gets an AWS-shaped error and never reaches moto. To serve a new endpoint, add
-one :class:`Route` to :data:`ROUTES` (its handler is a method of one of the
-mixins); nothing else dispatches.
-
-Why the web-page rules are what they are
-----------------------------------------
-
-A page the user happens to visit can send requests to ``127.0.0.1``. The
-rule: **a page can do no more here than it could against AWS without
-credentials.** On AWS, a page (any origin) may call the *unsigned* operations
-(InitiateAuth, SignUp, RespondToAuthChallenge...: the ones the API model marks
-``authtype: none``); AWS answers CORS for them, which is how
-amazon-cognito-identity-js and Amplify work in browsers. Signed (admin and
-management) operations need credentials a page does not have. Locally, any
-signature is accepted (there are no real credentials to check), and the dummy
-ones are public, so:
-
-* unsigned operations and the two GET endpoints answer any origin with
-  ``Access-Control-Allow-Origin: *`` (never an echo of the ``Origin`` sent, and
-  never with credentials), as AWS does;
-* signed operations refuse a request that a browser sent (it carries
-  ``Origin``, or ``Sec-Fetch-Site`` other than ``none``: SDKs outside a browser
-  send neither), answering ``UnrecognizedClientException`` as AWS answers a
-  page that has no valid credentials; and a signed operation with no SigV4
-  ``Authorization`` header at all is refused with
-  ``MissingAuthenticationTokenException``, as on AWS;
-* a request must name this server in its ``Host`` header (``127.0.0.1:PORT``,
-  ``localhost:PORT``, ``[::1]:PORT``): a page whose own domain was re-pointed
-  at 127.0.0.1 (DNS rebinding) sends its own name and is refused
-  (:func:`cognito_helpers.loopback.host_allowed`);
-* a browser cannot add ``X-Amz-Target`` to a request without a CORS preflight,
-  so a plain form post or ``<img>`` can never reach an operation.
-
-Bodies are refused by their declared length before anything is read (any
-route), and chunked bodies are read up to the same limit.
+What it answers, and what a web page may ask of it: :mod:`.routes`.
 """
 
 from __future__ import annotations
@@ -70,7 +28,6 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from ..loopback import host_allowed
@@ -80,9 +37,10 @@ from .clients import AppClients
 from .clock import Clock
 from .lockout import Lockout, PasswordLockout
 from .oauth import OAuthEndpoints, OAuthStore
-from .outbox import OUTBOX_PATH, OutboxEndpoint
+from .outbox import OutboxEndpoint
 from .pools import UserPools
 from .refresh import RefreshFlows
+from .routes import CORS_REQUEST_HEADERS, ROUTES, Route, cors_start_response, from_browser
 from .signin import SignInFlows
 from .signup import Message, SignUpFamily
 from .srp import SrpChallenge
@@ -91,7 +49,7 @@ from .user_auth import ChoiceBasedSignIn
 from .validation import check_types, is_unsigned
 from .wording import PASSWORD_MEMBERS, aws_fault, password_fault
 
-__all__ = ["ROUTES", "FidelityLayer", "HashCheck", "Message", "Route", "SecretRecord"]
+__all__ = ["FidelityLayer", "HashCheck", "Message", "SecretRecord"]
 
 _log = logging.getLogger(__name__)
 
@@ -104,92 +62,11 @@ _SIGNED_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/cognito-idp
 _SIGV4 = re.compile(r"\s*AWS4-HMAC-SHA256\s+Credential=\S")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
-# What a page may send and read on the CORS routes (AWS answers the same for its SDKs).
-_CORS_REQUEST_HEADERS = frozenset(
-    {
-        "content-type", "x-amz-target", "x-amz-user-agent", "x-amz-date", "authorization",
-        "x-amz-security-token", "x-amz-content-sha256", "amz-sdk-invocation-id",
-        "amz-sdk-request", "cache-control",
-    }
-)
-_CORS_EXPOSE = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
 _REASONS = {
     200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
     405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
     500: "Internal Server Error",
 }
-
-
-@dataclass(frozen=True)
-class Route:
-    """One request the local Cognito answers: method(s), path pattern, handler.
-
-    ``handler`` names a method of :class:`FidelityLayer` (or of one of its
-    mixins) called as ``handler(environ, start_response, match)``. ``methods``
-    ``("*",)``: every method reaches the handler, which answers 405 itself.
-    ``cors``: pages of any origin may read the answer
-    (``Access-Control-Allow-Origin: *``, preflight answered), as AWS allows
-    for its public endpoints; False: no CORS header; None: the handler sets its
-    own (the OAuth endpoints).
-    ``from_browsers``: False refuses a request a browser sent (``Origin``, or
-    ``Sec-Fetch-Site`` other than ``none``), for endpoints AWS does not have
-    or that a page must not drive.
-    """
-
-    methods: tuple[str, ...]
-    path: str
-    handler: str
-    cors: bool | None = True
-    from_browsers: bool = True
-    doc: str = ""
-
-    def match(self, path: str) -> re.Match[str] | None:
-        return re.fullmatch(self.path, path)
-
-
-#: Everything the local Cognito answers; every other request gets an AWS-shaped
-#: error and never reaches moto. Add a line here for a new endpoint.
-ROUTES: list[Route] = [
-    Route(("POST",), r"/", "_serve_json_protocol",
-          doc="Cognito's JSON protocol: X-Amz-Target: AWSCognitoIdentityProviderService.<Op>"),
-    Route(("GET",), r"/(?P<pool>[^/]+)/\.well-known/jwks\.json", "_serve_well_known",
-          doc="the pool's signing keys"),
-    # local/oauth/ answers these itself: its own methods (405), CORS and error shapes.
-    Route(("*",), r"/[\w-]+_[0-9A-Za-z]+/\.well-known/openid-configuration", "_serve_oauth",
-          cors=None, doc="the pool's OpenID Connect discovery document"),
-    Route(("*",), r"/[a-z0-9][a-z0-9.-]{0,253}/(?:oauth2/[A-Za-z]+|logout|login|error)",
-          "_serve_oauth", cors=None,
-          doc="a domain's OAuth 2.0 endpoints: authorize, token, userInfo, revoke, logout, login"),
-    # Not an AWS API: the codes for programs outside this process (.outbox); no page reads it.
-    # (.outbox refuses web pages itself, with its own words; the Host check is the layer's.)
-    Route(("*",), re.escape(OUTBOX_PATH), "_outbox_route", cors=False,
-          doc="the codes Cognito would have e-mailed, as JSON (local only)"),
-]
-
-
-def _from_browser(environ: dict[str, Any]) -> bool:
-    """Whether a browser sent this request (SDKs outside a browser send neither header)."""
-    if environ.get("HTTP_ORIGIN") is not None:
-        return True
-    site = environ.get("HTTP_SEC_FETCH_SITE")
-    return site is not None and site.strip().lower() != "none"
-
-
-def _cors_start_response(
-    start_response: Callable[..., Any], cors: bool | None
-) -> Callable[..., Any]:
-    """start_response that drops any CORS header (moto's flask-cors echoes Origin) and adds ours."""
-
-    def respond(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        out = [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
-        if cors:
-            out += [
-                ("Access-Control-Allow-Origin", "*"),
-                ("Access-Control-Expose-Headers", _CORS_EXPOSE),
-            ]
-        return start_response(status, out, exc_info) if exc_info else start_response(status, out)
-
-    return respond
 
 
 class FidelityLayer(
@@ -299,14 +176,14 @@ class FidelityLayer(
                 "UnknownOperationException",
                 f"{method} is not answered on {path[:100]}; use {' or '.join(allowed)}.", 405,
             ), [("Allow", ", ".join(allowed))])
-        if not route.from_browsers and _from_browser(environ):
+        if not route.from_browsers and from_browser(environ):
             return self._error(start_response, AwsFault(
                 "AccessDeniedException",
                 "This endpoint of the local Cognito does not answer web pages.", 403,
             ))
         respond = (
             start_response if route.cors is None
-            else _cors_start_response(start_response, route.cors)
+            else cors_start_response(start_response, route.cors)
         )
         try:
             length = self._declared_length(environ)
@@ -331,7 +208,7 @@ class FidelityLayer(
             for h in str(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")).split(",")
             if h.strip()
         }
-        if not methods or asked not in methods or not wanted <= _CORS_REQUEST_HEADERS:
+        if not methods or asked not in methods or not wanted <= CORS_REQUEST_HEADERS:
             return self._error(start_response, AwsFault(
                 "AccessDeniedException", "CORS preflight refused: this method or these headers "
                 "are not answered here.", 403,
@@ -461,7 +338,7 @@ class FidelityLayer(
     def _require_signed(environ: dict[str, Any], operation: str) -> None:
         """Signed operations: a SigV4 header (any signature: nothing to check it against),
         and never from a web page (the dummy credentials are public)."""
-        if _from_browser(environ):
+        if from_browser(environ):
             raise AwsFault(
                 "UnrecognizedClientException",
                 "The security token included in the request is invalid. (The local Cognito "
