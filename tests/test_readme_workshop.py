@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from cognito_helpers.lessons.apps import available_apps
@@ -85,6 +86,24 @@ def test_the_rehearsal_block_runs_as_written(tmp_path: Path):
     assert "ready: 3 participants" in result.stdout and "removed" in result.stdout
     assert not (tmp_path / "rehearsal").exists()  # down removed everything up wrote
     assert "Local Cognito ready" in (tmp_path / "local.log").read_text()
+
+
+def test_the_rehearsal_block_ends_when_the_port_is_taken(tmp_path: Path):
+    block = _block(".venv/bin/python -m cognito_helpers local --port 5000")
+    with socket.socket() as holder:  # someone else's listener (macOS: AirPlay on 5000)
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        script = block.replace(".venv/bin/python", PY).replace("5000", str(port))
+        started = time.monotonic()
+        result = _bash(script, tmp_path)
+        elapsed = time.monotonic() - started
+    assert elapsed < 25, f"the block waited {elapsed:.0f} s"  # stopped when the server exited
+    log = (tmp_path / "local.log").read_text()
+    assert "cannot listen" in log and "Cognito ready" not in log
+    assert "cannot listen" in result.stdout  # the block shows why
+    assert "ready: 3 participants" not in result.stdout
+    assert not (tmp_path / "rehearsal").exists()  # up never ran
 
 
 def test_the_real_pool_blocks_and_the_participant_snippet(tmp_path: Path):
