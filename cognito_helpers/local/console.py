@@ -21,8 +21,11 @@ __all__ = ["serve_forever"]
 
 def _write_env_file(path: str, env: dict[str, str]) -> None:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except (OSError, ValueError) as exc:  # no such directory, read-only, NUL in the name
+        # never through a symlink: it would write the demo secret wherever the link points
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except (OSError, ValueError) as exc:  # no such directory, read-only, NUL in the name, a symlink
+        if os.path.islink(path):
+            raise InvalidInputError("--env-file", f"{path!r} is a symlink; give a plain file name.") from None
         reason = getattr(exc, "strerror", None) or exc.__class__.__name__
         raise InvalidInputError("--env-file", f"cannot write {path!r} ({reason}).") from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
