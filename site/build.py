@@ -309,9 +309,22 @@ IN_BROWSER = (
 
 
 def lesson_03() -> dict:
-    """notebook 03 as it is, with a note on where it runs."""
+    """notebook 03 with a note on where it runs; a cell that starts a local Cognito (which
+    cannot run in the page) becomes a note saying where to run it."""
     nb = json.loads((ROOT / LESSON_03).read_text())
-    nb["cells"].insert(1, _md(IN_BROWSER))
+    cells = []
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "code" and "LocalCognito(" in src:
+            cells.append(_md(
+                "> **On your machine.** The lesson runs this step on the local Cognito, "
+                "which does not run in the browser: open `notebooks/03-compute-the-hash.ipynb` "
+                "with `make lab` to see Cognito's answer live."
+            ))
+            continue
+        cells.append(cell)
+    cells.insert(1, _md(IN_BROWSER))
+    nb["cells"] = cells
     return nb
 
 
