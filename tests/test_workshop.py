@@ -281,7 +281,7 @@ def test_down_interrupted_can_be_run_again(local_cognito: LocalCognito, tmp_path
     result = workshop_down(out_dir=tmp_path, client=flaky, progress=lambda _: None)
     assert result.deleted_pools == [ws.user_pool_id]
     assert _tagged(cip, ws.workshop_id) == []
-    assert not tmp_path.exists()
+    assert list(tmp_path.iterdir()) == []  # up did not create tmp_path, so down leaves it (empty)
     # and once more, with nothing left at all
     assert workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None).workshop_id is None
 
@@ -438,3 +438,40 @@ def test_down_keeps_its_record_when_describe_fails(local_cognito: LocalCognito, 
     assert (tmp_path / STATE_FILE).exists() and len(list(tmp_path.glob("env/*.env"))) == 1
     assert workshop_down(out_dir=tmp_path, client=cip, progress=lambda _: None).deleted_pools == [
         ws.user_pool_id]
+
+
+# -- up never touches what it did not create (issue 12 item 8) ---------------------------------
+
+
+def test_up_refuses_an_existing_non_empty_out_and_leaves_it_alone(tmp_path: Path):
+    out = tmp_path / "shared"
+    out.mkdir(mode=0o755)
+    os.chmod(out, 0o1777)  # noqa: S103 - a shared dir like /tmp, what the issue saw
+    (out / "participants.csv").write_text("mine\n")
+    with pytest.raises(InvalidInputError, match="--out"):
+        workshop_up(1, out_dir=out, region="us-east-1", client=object(), progress=lambda _: None)
+    assert (out / "participants.csv").read_text() == "mine\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o1777 and [p.name for p in out.iterdir()] == [
+        "participants.csv"]
+
+
+def test_up_refuses_a_symlinked_out(tmp_path: Path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(InvalidInputError, match="symlink"):
+        workshop_up(1, out_dir=tmp_path / "link", region="us-east-1", client=object(),
+                    progress=lambda _: None)
+    assert list((tmp_path / "real").iterdir()) == []
+
+
+def test_up_into_an_existing_empty_dir_keeps_its_mode_and_down_keeps_the_dir(
+    local_cognito: LocalCognito, tmp_path: Path
+):
+    out = tmp_path / "mine"
+    out.mkdir()
+    os.chmod(out, 0o1777)  # noqa: S103 - a shared dir like /tmp, what the issue saw
+    cip = local_cognito.client()
+    workshop_up(1, out_dir=out, region="us-east-1", client=cip, progress=lambda _: None)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o1777
+    workshop_down(out_dir=out, client=cip, progress=lambda _: None)
+    assert out.is_dir() and list(out.iterdir()) == []

@@ -233,7 +233,22 @@ def workshop_up(
             "--out", f"{out} already holds a workshop ({STATE_FILE}). Run "
             f"'python -m cognito_helpers workshop down --out {out}' first, or choose another --out."
         )
-    _private_dir(out)
+    # never touch what the tool did not create: no symlink, no one else's files, no chmod of
+    # an existing directory, and down removes the directory only if up made it
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise InvalidInputError("--out", f"{out} is a symlink or not a directory; give a new directory.")
+    try:
+        occupied = out.is_dir() and any(out.iterdir())
+    except OSError as exc:
+        raise InvalidInputError("--out", f"cannot read {out} ({exc.strerror or exc.__class__.__name__}).") from None
+    if occupied:
+        raise InvalidInputError(
+            "--out", f"{out} already exists and holds files that are not a workshop's; "
+            "give a new (or empty) directory so nothing of yours is overwritten or deleted."
+        )
+    created_dir = not out.exists()
+    if created_dir:
+        _private_dir(out)
     cip = client if client is not None else make_client(region, endpoint_url)
     workshop_id = f"{prefix}-{secrets.token_hex(3)}"
     width = max(2, len(str(participants)))
@@ -251,6 +266,7 @@ def workshop_up(
         "client_id": None,
         "users": [],
         "files": [],
+        "created_dir": created_dir,
     }
     _save_state(out, state)
     progress(f"workshop {workshop_id}: creating in {region}"
@@ -457,7 +473,8 @@ def workshop_down(
         _remove_files(out, sorted(set(names)), result)
         _state_path(out).unlink(missing_ok=True)
         with contextlib.suppress(OSError):
-            out.rmdir()  # left in place when the instructor's own files are in it
+            if state.get("created_dir", True):
+                out.rmdir()  # left in place when the instructor's own files are in it
     progress(f"workshop {workshop_id}: removed ({len(result.deleted_pools)} pool deleted, "
              f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files)")
     return result
