@@ -32,6 +32,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,33 @@ def fresh_jupyter_env(base: Path) -> dict[str, str]:
     news.parent.mkdir(parents=True, exist_ok=True)
     news.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     return env
+
+
+def start_lab(name: str, root: Path, home: Path) -> Server:
+    """A JupyterLab serving ``root`` on a free loopback port, its state under ``home``.
+
+    No news, no update check, no terminals: nothing in the page reaches past loopback.
+    Fails the test (not an error) when the server does not come up.
+    """
+    token = secrets.token_hex(16)
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--ServerApp.terminals_enabled=False",
+    ]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")  # jupyter refuses to start as root without it
+    server = Server(name, argv, fresh_jupyter_env(home / "jupyter-home"), root, port,
+                    "/api/status", home / "lab.log", token=token)
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    return server
 
 
 @dataclass

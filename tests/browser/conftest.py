@@ -6,9 +6,7 @@ from a module named ``conftest`` (tests/conftest.py has that name too).
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -31,6 +29,7 @@ from browser_harness import (
     browser_unavailable,
     free_port,
     fresh_jupyter_env,
+    start_lab,
 )
 
 # the fixture notebooks are opened by the tests, not collected by nbval
@@ -53,24 +52,7 @@ def lab_server(browser_ready: None, browser_home: Path) -> Iterator[Server]:
     """One JupyterLab for the session, serving a fresh directory (tests copy notebooks in)."""
     root = browser_home / "lab-root"
     root.mkdir()
-    token = secrets.token_hex(16)
-    port = free_port()
-    argv = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.terminals_enabled=False",
-    ]
-    if os.geteuid() == 0:
-        argv.append("--allow-root")  # jupyter refuses to start as root without it
-    server = Server("JupyterLab", argv, fresh_jupyter_env(browser_home / "lab-home"), root, port,
-                    "/api/status", browser_home / "lab.log", token=token)
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    server = start_lab("JupyterLab", root, browser_home)
     yield server
     server.stop()
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from browser_harness import ROOT, Server, Tab, free_port, fresh_jupyter_env
+from browser_harness import ROOT, Server, Tab, start_lab
 
 sys.path.insert(0, str(ROOT / "tests"))
 from test_links import lab_root, links_in, markdown_sources
@@ -42,24 +42,7 @@ def repo_lab(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> I
         else:
             shutil.copy2(src, copy / name)
     root = copy / lab_root().relative_to(ROOT)  # where `make lab` roots the lab
-    token = secrets.token_hex(16)
-    port = free_port()
-    argv = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.terminals_enabled=False",
-    ]
-    if os.geteuid() == 0:
-        argv.append("--allow-root")
-    server = Server("JupyterLab (repository root)", argv, fresh_jupyter_env(home / "jhome"), root,
-                    port, "/api/status", home / "lab.log", token=token)
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    server = start_lab("JupyterLab (repository root)", root, home)
     yield server
     server.stop()
 
