@@ -27,6 +27,7 @@ import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -61,9 +62,9 @@ PROJECT_IMPORT = "cognito_helpers"
 #: the notebooks the site shows: the apps as they are, the lessons (source -> path in the site)
 APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
 LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
-LESSON_07 = "notebooks/09-troubleshooting.ipynb"
+LESSON_09 = "notebooks/09-troubleshooting.ipynb"
 SITE_03 = "lessons/03-compute-the-hash.ipynb"
-SITE_07 = "lessons/07-explain-and-fingerprint.ipynb"
+SITE_09 = "lessons/09-troubleshooting.ipynb"
 
 
 class BuildError(Exception):
@@ -333,18 +334,18 @@ def _heading(cell: dict) -> str:
     return src.splitlines()[0].strip() if cell["cell_type"] == "markdown" and src else ""
 
 
-def lesson_07() -> dict:
-    """notebook 07's explain / fingerprint part: everything but the live causes on the local
+def lesson_09() -> dict:
+    """notebook 09's explain / fingerprint part: everything but the live causes on the local
     Cognito (from "## Every cause, live" up to "## Exercises") and the imports of botocore."""
-    nb = json.loads((ROOT / LESSON_07).read_text())
+    nb = json.loads((ROOT / LESSON_09).read_text())
     heads = [_heading(c) for c in nb["cells"]]
     try:
         start = next(i for i, h in enumerate(heads) if h.startswith("## Every cause"))
         end = next(i for i, h in enumerate(heads) if h.startswith("## Exercises"))
     except StopIteration:
         raise BuildError(
-            f"{LESSON_07} has no '## Every cause ...' or '## Exercises' heading: the site keeps "
-            "the cells before the first and from the second on; update lesson_07() in "
+            f"{LESSON_09} has no '## Every cause ...' or '## Exercises' heading: the site keeps "
+            "the cells before the first and from the second on; update lesson_09() in "
             "site/build.py to the notebook's new sections."
         ) from None
     on_your_machine = _md(
@@ -360,21 +361,72 @@ def lesson_07() -> dict:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         kept = [ln for ln in src.splitlines() if not re.match(r"\s*(from|import)\s+boto", ln)]
         cell["source"] = "\n".join(kept).strip("\n")
-    cells.insert(1, _md(IN_BROWSER + " This page holds the part of lesson 07 that needs "
+    cells.insert(1, _md(IN_BROWSER + " This page holds the part of lesson 09 that needs "
                         "none: the troubleshooting form, `ch.explain`, `ch.fingerprint` and "
                         "the exercises."))
     nb["cells"] = cells
     return nb
 
 
+#: the project's documents the site ships as they are (the lessons link them for sources)
+DOCS = ("docs/facts.md", "docs/glossary.md")
+
+#: a Markdown inline link (not an image): [text](url)
+MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)")
+
+
+def shipped() -> dict[str, str]:
+    """Every file of the repository the site holds: repository path -> path in the site."""
+    files = {app: app for app in APPS}
+    files.update({LESSON_03: SITE_03, LESSON_09: SITE_09})
+    files.update({doc: doc for doc in DOCS})
+    return files
+
+
+def localize_links(markdown: str, repo_path: str, files: dict[str, str]) -> str:
+    """Point ``markdown``'s relative links (written for the repository) at the site's copies.
+
+    A link to a file the site holds is rewritten relative to where that copy sits; a link
+    to one it does not hold (another lesson, the README) cannot work in the page, so it
+    becomes its text and the file's path in the repository, to open with ``make lab``.
+    """
+    site_path = files[repo_path]
+
+    def fix(m: re.Match) -> str:
+        url = m["url"]
+        if url.startswith("#") or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url):
+            return m[0]  # an anchor in the same page, or an absolute URL
+        target, sep, fragment = url.partition("#")
+        repo_target = posixpath.normpath(posixpath.join(posixpath.dirname(repo_path), target))
+        if repo_target in files:
+            rel = posixpath.relpath(files[repo_target], posixpath.dirname(site_path) or ".")
+            return f"[{m['text']}]({rel}{sep}{fragment})"
+        return f"{m['text']} (`{repo_target}` in the repository)"
+
+    return MD_LINK.sub(fix, markdown)
+
+
+def _localize_notebook(nb: dict, repo_path: str, files: dict[str, str]) -> dict:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = localize_links(src, repo_path, files)
+    return nb
+
+
 def write_contents(dest: Path) -> None:
     shutil.rmtree(dest, ignore_errors=True)
-    (dest / "apps").mkdir(parents=True)
-    (dest / "lessons").mkdir()
+    files = shipped()
+    for folder in ("apps", "lessons", "docs"):
+        (dest / folder).mkdir(parents=True)
     for app in APPS:
         shutil.copy2(ROOT / app, dest / app)
-    for path, nb in ((SITE_03, lesson_03()), (SITE_07, lesson_07())):
-        (dest / path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    for repo_path, nb in ((LESSON_03, lesson_03()), (LESSON_09, lesson_09())):
+        nb = _localize_notebook(nb, repo_path, files)
+        (dest / files[repo_path]).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    for doc in DOCS:
+        text = localize_links((ROOT / doc).read_text(encoding="utf-8"), doc, files)
+        (dest / files[doc]).write_text(text, encoding="utf-8")
 
 
 # -- the site -------------------------------------------------------------------------------
@@ -390,7 +442,7 @@ def write_lite_config(lite: Path) -> None:
 
 def local_lessons() -> list[tuple[str, str]]:
     """(file name, title) of every lesson in notebooks/ but 03, which the site has whole:
-    they need the local Cognito (07 in part), so they run with ``make lab``."""
+    they need the local Cognito (09 in part), so they run with ``make lab``."""
     lessons = []
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         if path.name == Path(LESSON_03).name:

@@ -3,7 +3,7 @@
 The site (``make site``, ``site/build.py``) runs this package in Pyodide, where
 boto3 and moto are not installed (moto cannot run there at all). The calculator,
 the diagnosis form, ``explain``/``fingerprint`` and the exercise checks of lessons
-03 and 07 must import and work with only the standard library and ipywidgets, so
+03 and 09 must import and work with only the standard library and ipywidgets, so
 this test runs them in a fresh interpreter where the other dependencies cannot be
 imported, and fails naming any module that tried.
 """
@@ -53,7 +53,7 @@ PROGRAM = textwrap.dedent(
     # the apps (apps/*.ipynb) and the lessons' widgets
     out["calculator"] = ch.hash_calculator(*VECTOR).last.correct
     out["form"] = list(ch.troubleshooter(error).last.keys)
-    # the exercise checks of lessons 03 and 07 (unanswered: they say so, not raise)
+    # the exercise checks of lessons 03 and 09 (unanswered: they say so, not raise)
     for key in ("03.1", "03.2", "03.3", "09.1", "09.2", "09.3"):
         ch.check_exercise(key, ...)
     out["tried"] = tried

@@ -3,7 +3,7 @@
 The module builds the site with ``make site`` (a few seconds once its downloads are
 cached), serves ``site/_output`` with ``python -m http.server`` on loopback under a path
 prefix, as GitHub Pages serves a project's site, and opens
-each page in Debian's Chromium: the two apps (Voici), lessons 03 and 07 (JupyterLite),
+each page in Debian's Chromium: the two apps (Voici), lessons 03 and 09 (JupyterLite),
 the landing page. It types into the widgets and checks what the page computed against
 this package run here (the right hash, the mistake named, the error explained).
 
@@ -55,7 +55,7 @@ import cognito_helpers as ch
 OUTPUT = ROOT / "site" / "_output"
 COLD_START_S = 180  # a generous ceiling for a test; the budget (15 s) is in benchmarks/
 LESSON_03 = "lessons/03-compute-the-hash.ipynb"
-LESSON_07 = "lessons/07-explain-and-fingerprint.ipynb"
+LESSON_09 = "lessons/09-troubleshooting.ipynb"
 PACKAGE = ROOT / "cognito_helpers"
 # GitHub Pages serves a project's site under /<repository>/: so does this test's server
 PREFIX = "/cognito-secret-hash-lab"
@@ -292,7 +292,7 @@ def test_landing_page_links_every_app_and_lesson_and_says_what_needs_make_lab(
     assert "no local Cognito in the browser" in text and "make lab" in text
     links = {a.get_attribute("id"): a.get_attribute("href")
              for a in page.locator("a[id]").all()}
-    assert set(links) == {"app-calculator", "app-diagnose", "lesson-03", "lesson-07"}
+    assert set(links) == {"app-calculator", "app-diagnose", "lesson-03", "lesson-09"}
     for name, href in links.items():
         response = page.request.get(_url(site, href.split("?")[0]))
         assert response.status == 200, f"{name}: {href} answers {response.status}"
@@ -342,9 +342,9 @@ def test_lesson_03_runs_in_the_page_with_this_checkouts_package(tab: Tab, site: 
     _secret_never_shown(tab, secret)
 
 
-def test_lesson_07_explain_and_fingerprint_runs_in_the_page(tab: Tab, site: Server):
-    _open_lesson(tab, site, LESSON_07)
-    run_all_in_lab(tab, LESSON_07, timeout=COLD_START_S)
+def test_lesson_09_explain_and_fingerprint_runs_in_the_page(tab: Tab, site: Server):
+    _open_lesson(tab, site, LESSON_09)
+    run_all_in_lab(tab, LESSON_09, timeout=COLD_START_S)
     text = tab.page.locator(".jp-Notebook").inner_text()
     assert "make lab" in text  # where the live part of the lesson runs
     form = tab.page.locator(".jp-OutputArea-output", has=tab.page.get_by_label("Error text"))
