@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from ._util import Result, fmt, machine
 
-NAMES = ("cli", "diagnosis", "local", "suite", "install", "site", "room")
+NAMES = ("cli", "diagnosis", "local", "load", "proxy", "suite", "install", "site", "room")
 
 
 def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
@@ -33,6 +33,15 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
         from . import bench_local
 
         return lambda: bench_local.bench(rounds=30 if quick else 150, start_rounds=3 if quick else 7)
+    if name == "load":
+        from . import bench_load
+
+        return lambda: bench_load.bench(seconds=1.5 if quick else 5.0, rounds=1 if quick else 3)
+    if name == "proxy":
+        from . import bench_proxy
+
+        return lambda: bench_proxy.bench(calls=100 if quick else 400, seconds=1.5 if quick else 4.0,
+                                         rounds=1 if quick else 3)
     if name == "suite":
         from . import bench_suite
 
