@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (see README.md):
 #   make lab    create .venv if needed (requirements.txt), then open JupyterLab on the repository, in notebooks/
 #   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test
+#   make bench  every benchmark against its baseline; regenerates README's table (README, "Benchmarks")
 #   make site   build the static site (the apps and two lessons, run in the browser) into site/_output
 PYTHON ?= python3
 VENV ?= .venv
@@ -49,8 +50,11 @@ test: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
+# every benchmark (~20 min on 2 cores), then README's table regenerated (benchmarks/results.json);
+#   make bench BENCH="load proxy"        only those (their rows replaced, the others kept)
+#   make bench BENCH_ARGS="--skip maketest"
 bench: $(TEST_STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --write-readme $(BENCH) $(BENCH_ARGS)
 
 # app mode: the calculator / diagnosis form as a page on 127.0.0.1:8866 (Voila, no code shown)
 #   make app                  a page listing the apps

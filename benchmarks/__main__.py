@@ -1,23 +1,41 @@
-"""``python -m benchmarks [NAME ...] [--markdown] [--quick]``: run the benchmarks, print a table.
+"""``python -m benchmarks [NAME ...] [--skip NAME] [--write-readme] [--markdown] [--quick]``.
 
-NAMEs: cli, diagnosis, local, suite, install, site (default: all, in that order;
-install builds two fresh venvs and takes a few minutes; site builds the static site
-and opens it in Chromium). ``--markdown`` prints
-the table as the README's "Benchmarks" section shows it, with date and machine.
-``--quick`` runs fewer rounds (a smoke run, not for the README).
+Runs the benchmarks and prints a table: each row's figure, its baseline (measured
+in the same run), their ratio and the goal, met or not.
+
+NAMEs (default: all, in this order): cli, diagnosis, local, load, proxy, suite,
+maketest, install, lab, site, room. The slow ones: suite (the notebooks under
+nbval, 3 rounds, ~2 min), maketest (the whole ``make test`` once, ~4-8 min),
+install and lab (fresh venvs, ~3 min), site (builds the static site, opens it
+in Chromium), room (a JupyterHub with 10 servers). ``--skip NAME`` leaves one out.
+
+``--write-readme`` records this run's rows in ``benchmarks/results.json``
+(replacing those of the benchmarks it ran, keeping the others with their own
+date) and regenerates the README's table between its ``benchmarks:start`` and
+``benchmarks:end`` markers: date, machine (kind, cores, RAM, Python), the load
+average while it ran, and every row. ``make bench`` is ``--write-readme`` over
+all of them. ``--markdown`` prints this run's table in that form without writing.
+``--quick`` runs fewer rounds (a smoke run; refused with --write-readme).
+
+A benchmark that fails (a missing Chromium, a server that does not start) gives
+a row saying so, marked not met, and the others still run.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from collections.abc import Callable
 
-from ._util import Result, fmt, machine
+from . import _report
+from ._report import table
+from ._util import Result
 
-NAMES = ("cli", "diagnosis", "local", "load", "proxy", "suite", "install", "site", "room")
+__all__ = ["NAMES", "main", "table"]
+
+NAMES = ("cli", "diagnosis", "local", "load", "proxy", "suite", "maketest", "install", "lab",
+         "site", "room")
 
 
 def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
@@ -45,7 +63,11 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
     if name == "suite":
         from . import bench_suite
 
-        return lambda: bench_suite.bench(rounds=1 if quick else 3, full=not quick)
+        return lambda: bench_suite.bench(rounds=1 if quick else 3)
+    if name == "maketest":
+        from . import bench_maketest
+
+        return bench_maketest.bench
     if name == "room":
         from . import bench_room
 
@@ -58,55 +80,59 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
         from . import bench_install
 
         return bench_install.bench
+    if name == "lab":
+        from . import bench_lab
+
+        return bench_lab.bench
     raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(NAMES)}")
 
 
-def _row(r: Result) -> list[str]:
-    ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
-    verdict = {True: "met", False: "NOT met", None: ""}[r.ok]
-    return [r.name, fmt(r.value, r.unit), fmt(r.baseline, r.unit), r.baseline_name, ratio,
-            f"{r.goal} {verdict}".strip()]
-
-
-HEADER = ["benchmark", "ours", "baseline", "baseline is", "ratio", "goal"]
-
-
-def table(results: list[Result]) -> str:
-    rows = [HEADER, *(_row(r) for r in results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
-    return "\n".join(lines + (["", *notes] if notes else []))
-
-
-def markdown(results: list[Result], seconds: float) -> str:
-    out = [
-        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {machine()} "
-        f"(`make bench`, {seconds:.0f} s).",
-        "",
-        "| " + " | ".join(HEADER) + " |",
-        "|" + "---|" * len(HEADER),
-    ]
-    out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in _row(r)) + " |" for r in results]
-    notes = [f"- {r.name}: {n}" for r in results for n in r.notes]
-    return "\n".join(out + (["", *notes] if notes else []))
+def _run_one(name: str, quick: bool) -> list[Result]:
+    try:
+        return _runner(name, quick)()
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # one broken benchmark must not lose the others' rows
+        text = " ".join(str(exc).split())[:200]
+        return [Result(f"{name}: did not run", None, None, "", goal="runs", ok=False,
+                       notes=[f"{type(exc).__name__}: {text}"])]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(NAMES)}")
+    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
+                        help="leave this benchmark out (repeatable)")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="record the rows in benchmarks/results.json and regenerate "
+                        "the README's table")
     parser.add_argument("--markdown", action="store_true", help="print a README-ready table")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (smoke run)")
     args = parser.parse_args(argv)
-    names = args.names or list(NAMES)
-    started = time.perf_counter()
-    results: list[Result] = []
+    unknown = [n for n in [*args.names, *args.skip] if n not in NAMES]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(NAMES)}")
+    if args.quick and args.write_readme:
+        parser.error("--quick rows are a smoke run: they do not go in the README")
+    names = [n for n in (args.names or NAMES) if n not in args.skip]
+    run = _report.Run.begin(names, argv if argv is not None else sys.argv[1:])
+    by_name: dict[str, list[Result]] = {}
     for name in names:
         print(f"running {name}...", file=sys.stderr, flush=True)
-        results += _runner(name, args.quick)()
-    seconds = time.perf_counter() - started
-    print(markdown(results, seconds) if args.markdown else table(results))
+        began = time.perf_counter()
+        by_name[name] = _run_one(name, args.quick)
+        print(f"  {name}: {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+    run.end()
+    results = [r for name in names for r in by_name[name]]
+    if args.write_readme:
+        where = _report.write(run, by_name)
+        print(f"wrote {where}", file=sys.stderr)
+    if args.markdown:
+        print(_report.markdown_run(run, results))
+    else:
+        print(table(results))
+        print(f"\n{run.describe()}")
     return 0
 
 

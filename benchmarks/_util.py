@@ -21,7 +21,7 @@ class Result:
     """One benchmark line: our value, the baseline's, their ratio and the goal."""
 
     name: str
-    value: float
+    value: float | None
     baseline: float | None
     unit: str
     baseline_name: str = ""
