@@ -244,28 +244,80 @@ def test_go_sdk_v2_cases_and_codes_read_from_outside(local, go_program):
     assert got["signin_new_user"]["tokens"]
 
 
-@pytest.fixture(scope="module")
-def go_keepalive(local, go_program):
-    """5,000 InitiateAuth calls in a row from the Go SDK v2, one client, kept-alive connections."""
-    run = subprocess.run([str(go_program), "keepalive", "5000"], env=_env(local),
-                         capture_output=True, text=True, timeout=600)
+def _go_keepalive(go_program, env, *args: str) -> dict:
+    run = subprocess.run([str(go_program), *args], env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     return _cases(run.stdout)["keepalive"]
 
 
+# Issue 11 item 8. werkzeug closed every connection (Connection: close, then a drain) and
+# ~1 call in 200-2,000 was lost; keepalive.py fixed that. What was left (0-2 in 5,000,
+# a 200 answer, "use of closed network connection") is the SDK's own race, proven here
+# and explained in keepalive.py: the SDK closes the request body it gave net/http when
+# the response headers arrive; net/http's writeLoop, still checking that nothing
+# follows Content-Length, reads that closed body, gets io.EOF as an error and closes
+# the connection under the response. Every such close shows as a failed request write
+# (request_write_errors, the error "EOF"), whoever the server is.
+
+
+@pytest.fixture(scope="module")
+def go_keepalive(local, go_program):
+    """5,000 InitiateAuth calls in a row from the Go SDK v2 as shipped, one client."""
+    return _go_keepalive(go_program, _env(local), "keepalive", "5000")
+
+
 def test_go_sdk_v2_5000_calls_on_kept_alive_connections(go_keepalive):
-    """Issue 11 item 8: werkzeug closed every connection (Connection: close) and ~1 call in
-    200-2,000 was lost ("use of closed network connection")."""
+    """Right answers on kept-alive connections; werkzeug's Connection: close made 5,000."""
     result = go_keepalive
-    assert result["wrong_answers"] == 0
+    assert result["wrong_answers"] == 0, result
     assert result["reused_connections"] >= 4_950, result  # keep-alive honoured
+
+
+def test_go_sdk_v2_every_closed_connection_is_the_sdks_failed_request_write(go_keepalive):
+    """The local Cognito closes none: each new connection after the first follows a
+    request write that net/http saw fail with the SDK's closed body (io.EOF), and each
+    lost call is one of those. A connection closed by the server would break this."""
+    result = go_keepalive
+    assert result["new_connections"] - 1 <= result["request_write_errors"], result
+    assert result["transport_errors"] <= result["request_write_errors"], result
+    assert result["first_request_write_error"] in ("", "EOF"), result
 
 
 @pytest.mark.xfail(
     strict=False,
-    reason="issue 11 item 8, still open: about 1 call in 2,000-5,000 of the Go SDK v2 is still "
-    "lost with a 200 answer and 'use of closed network connection' (seen in CI runs: 1 and 2 "
-    "of 5,000); not yet explained, so kept visible here instead of tolerated",
+    reason="the AWS SDK for Go v2's own race, not the server's (keepalive.py explains it; the "
+    "reference test shows it against a plain net/http server): smithy-go closes the request "
+    "body when the response headers arrive, its closed body answers net/http's last read "
+    "(WriteTo) with io.EOF as an error, and net/http's writeLoop closes the connection under "
+    "the response. The SDK's default retryer retries the resulting 'use of closed network "
+    "connection' (aws/aws-sdk-go-v2#2737, PR #2949); this program sets RetryMaxAttempts=1",
 )
 def test_go_sdk_v2_loses_no_call(go_keepalive):
     assert go_keepalive["transport_errors"] == 0, go_keepalive["first_error"]
+
+
+def test_go_sdk_v2_with_its_own_request_body_loses_no_call_and_keeps_one_connection(local, go_program):
+    """With net/http given a body nobody closes early (ownBody in main.go), no retry:
+    5,000 calls, no transport error, no failed request write, one connection."""
+    result = _go_keepalive(go_program, _env(local), "keepalive", "5000", "own-body")
+    assert result["request_body"] == "own"
+    assert result["transport_errors"] == 0, result["first_error"]
+    assert result["wrong_answers"] == 0, result
+    assert result["request_write_errors"] == 0, result["first_request_write_error"]
+    assert result["reused_connections"] >= 4_950, result
+    assert result["new_connections"] == 1, result
+
+
+def test_go_sdk_v2_race_shows_against_a_plain_go_server_too(go_program):
+    """The proof that the cause is client-side: the same SDK against net/http's own server
+    (referenceServer in main.go, in the Go program's process) loses connections the same
+    way, by hundreds in 5,000 calls; with ownBody it loses none. GOMAXPROCS=2: the race
+    needs the writeLoop and the reader on two threads (with 1 it never showed)."""
+    env = {**_env({}), "GOMAXPROCS": "2"}
+    shipped = _go_keepalive(go_program, env, "reference", "5000")
+    assert shipped["server"] == "reference" and shipped["wrong_answers"] == 0, shipped
+    assert shipped["request_write_errors"] >= 10, shipped  # seen: 300-1,000 in 5,000
+    assert shipped["first_request_write_error"] == "EOF", shipped
+    assert shipped["new_connections"] - 1 <= shipped["request_write_errors"], shipped
+    own = _go_keepalive(go_program, env, "reference", "5000", "own-body")
+    assert (own["transport_errors"], own["request_write_errors"], own["new_connections"]) == (0, 0, 1), own

@@ -5,11 +5,14 @@
 // COGNITO_USERNAME, COGNITO_PASSWORD. Each result is one JSON line on stdout; tokens,
 // secrets and codes are never printed, only whether they were there.
 //
-//	go run . keepalive 5000   # N calls in a row: transport errors and reused connections
-//	go run . cases            # the matrix cases (sign-in, wrong hash, validation, sign-up + code)
+//	go run . keepalive 5000            # N calls in a row: transport errors and reused connections
+//	go run . keepalive 5000 own-body   # the same, net/http given a request body of its own (ownBody)
+//	go run . reference 5000 [own-body] # keepalive against referenceServer, a plain net/http server
+//	go run . cases                     # the matrix cases (sign-in, wrong hash, validation, sign-up + code)
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -18,12 +21,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,7 +68,35 @@ func apiError(err error) (string, string) {
 	return "", err.Error()
 }
 
-func newClient(ctx context.Context) *cip.Client {
+// ownBody hands net/http a request body that only net/http reads and closes.
+//
+// The SDK (smithy-go's ClientHandler) closes the body it gave net/http as soon as
+// client.Do returns, that is once the response headers are in. net/http's writeLoop
+// may still be in Request.write at that moment: after the last body byte it reads
+// the body once more to check that nothing follows Content-Length. smithy-go's
+// closed body answers that read (its WriteTo) with io.EOF as an error, net/http
+// takes it for a failed request write and closes the connection, under the
+// response the SDK is reading: "use of closed network connection" (a 200 answer
+// larger than the transport's 4 KiB read buffer), or only a lost connection
+// (tests/test_clients_matrix.py, keepalive.py's docstring). A copy of the bytes
+// in a bytes.Reader is a body nobody closes early; net/http also sends it with
+// the headers in one write. The bytes and the signature are the SDK's, unchanged.
+type ownBody struct{ next aws.HTTPClient }
+
+func (c ownBody) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.Body != http.NoBody {
+		data, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(data))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	}
+	return c.next.Do(req)
+}
+
+func newClient(ctx context.Context, own bool) *cip.Client {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
@@ -73,21 +106,40 @@ func newClient(ctx context.Context) *cip.Client {
 		o.BaseEndpoint = aws.String(mustEnv("COGNITO_ENDPOINT_URL"))
 		// no retries: a lost call must show, not be hidden by a second attempt
 		o.RetryMaxAttempts = 1
+		if own {
+			o.HTTPClient = ownBody{next: o.HTTPClient}
+		}
 	})
 }
 
-func keepalive(ctx context.Context, n int) {
-	client := newClient(ctx)
+func keepalive(ctx context.Context, n int, own bool, server string) {
+	client := newClient(ctx, own)
 	clientID, secret := mustEnv("COGNITO_CLIENT_ID"), mustEnv("COGNITO_CLIENT_SECRET")
 	username, password := mustEnv("COGNITO_USERNAME"), mustEnv("COGNITO_PASSWORD")
-	var newConns, reused atomic.Int64
-	trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-		if info.Reused {
-			reused.Add(1)
-		} else {
-			newConns.Add(1)
-		}
-	}}
+	var newConns, reused, writeErrors atomic.Int64
+	var writeErrorMu sync.Mutex
+	firstWriteError := ""
+	trace := &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if info.Reused {
+				reused.Add(1)
+			} else {
+				newConns.Add(1)
+			}
+		},
+		// net/http closes the connection after a failed request write (its writeLoop);
+		// this runs on that goroutine, with the error Request.write returned.
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err != nil {
+				writeErrors.Add(1)
+				writeErrorMu.Lock()
+				if firstWriteError == "" {
+					firstWriteError = info.Err.Error()
+				}
+				writeErrorMu.Unlock()
+			}
+		},
+	}
 	tctx := httptrace.WithClientTrace(ctx, trace)
 	transportErrors, wrongAnswers := 0, 0
 	firstError := ""
@@ -121,12 +173,55 @@ func keepalive(ctx context.Context, n int) {
 			wrongAnswers++
 		}
 	}
+	body := "sdk"
+	if own {
+		body = "own"
+	}
+	writeErrorMu.Lock()
+	defer writeErrorMu.Unlock()
 	emit(map[string]any{
-		"case": "keepalive", "calls": n, "transport_errors": transportErrors,
+		"case": "keepalive", "server": server, "request_body": body, "calls": n, "transport_errors": transportErrors,
 		"wrong_answers": wrongAnswers, "first_error": firstError,
 		"new_connections": newConns.Load(), "reused_connections": reused.Load(),
+		"request_write_errors": writeErrors.Load(), "first_request_write_error": firstWriteError,
 		"seconds": time.Since(start).Seconds(),
 	})
+}
+
+// referenceServer is InitiateAuth done by Go's own net/http server, nothing else: it
+// reads the whole request, checks SECRET_HASH and answers like Cognito, a 200 with
+// three tokens (a body the size of the local Cognito's, over 4 KiB) or a 400
+// NotAuthorizedException, keep-alive as net/http does it. The same SDK loses the same
+// calls against it: the loss does not depend on the server (ownBody).
+func referenceServer(clientID, secret string) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	token := strings.Repeat("t", 1400)
+	ok, _ := json.Marshal(map[string]any{"ChallengeParameters": map[string]any{}, "AuthenticationResult": map[string]any{
+		"AccessToken": token, "IdToken": token, "RefreshToken": token, "ExpiresIn": 3600, "TokenType": "Bearer"}})
+	refused, _ := json.Marshal(map[string]string{"__type": "NotAuthorizedException",
+		"message": "Unable to verify secret hash for client " + clientID})
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ AuthParameters map[string]string }
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000")
+		p := in.AuthParameters
+		if !hmac.Equal([]byte(p["SECRET_HASH"]), []byte(secretHash(p["USERNAME"], clientID, secret))) {
+			w.Header().Set("x-amzn-ErrorType", "NotAuthorizedException:")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write(refused)
+			return
+		}
+		_, _ = w.Write(ok)
+	})
+	go func() { _ = http.Serve(ln, handler) }()
+	return "http://" + ln.Addr().String(), nil
 }
 
 // outboxCode reads the newest code of a kind for username from the local Cognito's
@@ -171,7 +266,7 @@ func result(name string, err error, extra map[string]any) {
 }
 
 func cases(ctx context.Context) {
-	client := newClient(ctx)
+	client := newClient(ctx, false)
 	clientID, secret := mustEnv("COGNITO_CLIENT_ID"), mustEnv("COGNITO_CLIENT_SECRET")
 	username, password := mustEnv("COGNITO_USERNAME"), mustEnv("COGNITO_PASSWORD")
 
@@ -252,12 +347,12 @@ func cases(ctx context.Context) {
 func main() {
 	ctx := context.Background()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: go run . keepalive N | cases")
+		fmt.Fprintln(os.Stderr, "usage: go run . keepalive|reference N [own-body] | cases")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
-	case "keepalive":
-		n := 5000
+	case "keepalive", "reference":
+		n, own := 5000, false
 		if len(os.Args) > 2 {
 			var err error
 			if n, err = strconv.Atoi(os.Args[2]); err != nil || n < 1 {
@@ -265,11 +360,35 @@ func main() {
 				os.Exit(2)
 			}
 		}
-		keepalive(ctx, n)
+		if len(os.Args) > 3 {
+			if os.Args[3] != "own-body" || len(os.Args) > 4 {
+				fmt.Fprintln(os.Stderr, "usage: go run . keepalive|reference N [own-body]")
+				os.Exit(2)
+			}
+			own = true
+		}
+		server := "local"
+		if os.Args[1] == "reference" {
+			server = "reference"
+			// made-up settings: the reference server runs in this process, on loopback
+			settings := map[string]string{"COGNITO_CLIENT_ID": "referenceclient", "COGNITO_CLIENT_SECRET": "referencesecret",
+				"COGNITO_USERNAME": "reference-user", "COGNITO_PASSWORD": "Reference-Passw0rd!", "AWS_REGION": "us-east-1",
+				"AWS_ACCESS_KEY_ID": "AKIAREFERENCEEXAMPLE", "AWS_SECRET_ACCESS_KEY": "reference"}
+			for k, v := range settings {
+				_ = os.Setenv(k, v)
+			}
+			endpoint, err := referenceServer(settings["COGNITO_CLIENT_ID"], settings["COGNITO_CLIENT_SECRET"])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "error:", err)
+				os.Exit(2)
+			}
+			_ = os.Setenv("COGNITO_ENDPOINT_URL", endpoint)
+		}
+		keepalive(ctx, n, own, server)
 	case "cases":
 		cases(ctx)
 	default:
-		fmt.Fprintln(os.Stderr, "usage: go run . keepalive N | cases")
+		fmt.Fprintln(os.Stderr, "usage: go run . keepalive|reference N [own-body] | cases")
 		os.Exit(2)
 	}
 }
