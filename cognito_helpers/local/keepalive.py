@@ -18,6 +18,54 @@ never eaten by a drain), answers with a ``Content-Length`` on every response,
 errors included, and closes only when the client asks (``Connection: close``,
 HTTP/1.0 without keep-alive), when a request body is not length-delimited, or
 after :data:`IDLE_TIMEOUT` seconds without a request.
+
+What was left after that (0-2 calls in 5,000, now a 200 answer: "deserialization
+failed, failed to decode response body ... use of closed network connection") is
+the Go SDK's own race, not this server's. The server closes no connection during
+the run: the Go program's traces (``tests/clients/go``, ``keepalive`` mode and a
+wrapped ``net.Conn`` printing the stack of every ``Close``) show every closed
+connection closed by net/http's ``persistConn.writeLoop`` after a request write
+that ``httptrace``'s ``WroteRequest`` reports failed with ``io.EOF``. The chain:
+
+1. smithy-go hands net/http the request body wrapped in a "safe" reader and closes
+   it as soon as ``client.Do`` returns, that is once the response *headers* are in
+   (https://github.com/aws/smithy-go/pull/226, the wrapper:
+   https://github.com/aws/smithy-go/pull/218).
+2. net/http's ``writeLoop`` may still be inside ``Request.write`` then: after the
+   last body byte it reads the body once more, to check that nothing follows
+   ``Content-Length`` (``transferWriter.writeBody`` in ``net/http/transfer.go``).
+   Against a server that answers within microseconds (loopback), the answer can
+   overtake that last read whenever the writeLoop goroutine is descheduled
+   right after its write.
+3. The closed wrapper answers that read through ``WriteTo`` with ``(0, io.EOF)``;
+   ``io.Copy`` hands a ``WriteTo`` error back as is, so net/http takes the EOF for a
+   failed request write and closes the connection.
+4. The SDK is still reading the answer. A 400 answer (about 500 bytes) was read
+   whole with its headers and survives; a 200 answer with three tokens (about
+   4.3 KB) is larger than the transport's 4 KiB read buffer, so its tail needs the
+   socket, which is now closed: the call is lost. Otherwise only the connection
+   is lost (the next call dials a new one).
+
+Evidence, each a run of 5,000 InitiateAuth calls with ``RetryMaxAttempts=1``:
+against this server, 1-19 connections closed that way and 0-2 calls lost per run;
+against a plain net/http server answering InitiateAuth (``referenceServer`` in the
+Go program: nothing of ours), 200-1,000 closed connections and 1-250 lost calls;
+with ``GOMAXPROCS=1`` none (the race needs two threads); with smithy-go's
+``WriteTo`` patched to return ``(0, nil)`` when closed, or with net/http given its
+own in-memory copy of the body (``ownBody`` in the Go program), none against either
+server: no lost call, one connection for 5,000 calls. Nothing a server does
+correctly can avoid it, short of answering more slowly.
+
+The same error against AWS's own endpoints is reported in
+https://github.com/aws/aws-sdk-go-v2/issues/1825 and
+https://github.com/aws/aws-sdk-go-v2/issues/2737; the SDK's answer was to make its
+default retryer retry "use of closed network connection"
+(https://github.com/aws/aws-sdk-go-v2/pull/2949), which hides the loss but sends
+the call a second time although the server already executed it (harmless for
+InitiateAuth; a repeated SignUp is answered ``UsernameExistsException``).
+``tests/test_clients_matrix.py`` keeps the shipped SDK's loss visible (an xfail
+naming this cause), asserts that every closed connection is such a failed write,
+and asserts zero losses with ``ownBody``.
 """
 
 from __future__ import annotations
