@@ -204,4 +204,98 @@ def bench(rounds: int = 150, start_rounds: int = 7) -> list[Result]:
     finally:
         lc.stop()
         bare.stop()
+    results += bench_srp_flood(rounds=max(20, rounds // 4))
+    return results
+
+
+def _srp_a() -> str:
+    """A valid client SRP_A (g^a mod N), as an SRP client sends."""
+    import secrets
+
+    from cognito_helpers.local.srp import G, N
+
+    return format(pow(G, secrets.randbits(256) | 1, N), "x")
+
+
+def bench_srp_flood(rounds: int = 40, rate: float = 18.0) -> list[Result]:
+    """A correct USER_PASSWORD_AUTH sign-in while unauthenticated USER_SRP_AUTH
+    InitiateAuth calls hit the server from another thread at ``rate`` a second.
+
+    Anyone who knows a username (and, for a client with a secret, the lab's secret)
+    can send these: no password is needed to make the server start an SRP challenge.
+    Issue 12 item 6 measured 18 a second making a correct sign-in 112x slower.
+    """
+    from cognito_helpers import LocalCognito
+
+    results: list[Result] = []
+    with LocalCognito() as lc:
+        demo = lc.demo()
+        cip = _client(lc.endpoint_url)
+        auth = {"USERNAME": demo.username, "PASSWORD": demo.password}
+        a_values = [_srp_a() for _ in range(8)]  # the flood's own CPU stays out of the timing
+
+        def sign_in() -> None:
+            cip.initiate_auth(ClientId=demo.public_client_id, AuthFlow="USER_PASSWORD_AUTH",
+                              AuthParameters=auth)
+
+        def timed(n: int) -> list[float]:
+            times = []
+            for _ in range(n):
+                start = time.perf_counter()
+                sign_in()
+                times.append(time.perf_counter() - start)
+            return times
+
+        for _ in range(20):
+            sign_in()  # warm-up
+        quiet = median(timed(rounds)) * 1000
+        stop = threading.Event()
+        sent = [0]
+
+        def flood() -> None:
+            # plain HTTP on one kept-alive connection: the flood's own CPU stays small
+            import http.client
+            import json
+
+            host, port = lc.endpoint_url.rsplit("/", 1)[-1].rsplit(":", 1)
+            conn = http.client.HTTPConnection(host, int(port), timeout=30)
+            bodies = [json.dumps({
+                "ClientId": demo.public_client_id, "AuthFlow": "USER_SRP_AUTH",
+                "AuthParameters": {"USERNAME": demo.username, "SRP_A": a},
+            }) for a in a_values]
+            headers = {"Content-Type": "application/x-amz-json-1.1",
+                       "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"}
+            period = 1 / rate
+            next_at = time.perf_counter()
+            try:
+                while not stop.is_set():
+                    conn.request("POST", "/", bodies[sent[0] % len(bodies)], headers)
+                    reply = conn.getresponse()
+                    reply.read()  # a PASSWORD_VERIFIER challenge, never answered
+                    assert reply.status == 200, reply.status
+                    sent[0] += 1
+                    next_at += period
+                    stop.wait(max(0.0, next_at - time.perf_counter()))
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=flood, daemon=True)
+        started = time.perf_counter()
+        thread.start()
+        try:
+            time.sleep(0.5)
+            loaded = median(timed(rounds)) * 1000
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+        achieved = sent[0] / (time.perf_counter() - started)
+        # the machine is shared: the quiet figure is the better of a run before and after
+        quiet = min(quiet, median(timed(rounds)) * 1000)
+    results.append(Result(
+        f"local Cognito: sign-in under {rate:.0f} SRP InitiateAuth/s", loaded, quiet, "ms",
+        baseline_name="the same sign-in with no SRP traffic", goal="<= 2x",
+        ok=loaded / quiet <= 2,
+        notes=[f"median of {rounds} sign-ins; the flood reached {achieved:.1f} calls/s "
+               "(unanswered USER_SRP_AUTH challenges, another thread, same process)"],
+    ))
     return results

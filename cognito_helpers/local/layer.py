@@ -27,6 +27,7 @@ import logging
 import re
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,9 +42,8 @@ from .outbox import OutboxEndpoint
 from .pools import UserPools
 from .refresh import RefreshFlows
 from .routes import CORS_REQUEST_HEADERS, ROUTES, Route, cors_start_response, from_browser
-from .signin import SignInFlows
+from .signin import PendingSrp, SignInFlows
 from .signup import Message, SignUpFamily
-from .srp import SrpChallenge
 from .state import MotoState
 from .user_auth import ChoiceBasedSignIn
 from .validation import check_types, is_unsigned
@@ -111,7 +111,7 @@ class FidelityLayer(
         self.outbox: list[Message] = []
         self._pending_codes: dict[tuple[str, str, str], str] = {}  # (pool, user, kind) -> code
         self._sessions: dict[str, str] = {}  # session -> canonical username
-        self._srp: dict[str, tuple[SrpChallenge, str]] = {}  # secret block -> (state, moto session)
+        self._srp: OrderedDict[str, PendingSrp] = OrderedDict()  # secret block -> challenge, oldest first
         self._pending_srp_a: dict[str, str] = {}  # moto session -> SRP_A, until the answer
         self._lock = threading.RLock()
         self._request = threading.local()  # the current request's signed region

@@ -133,11 +133,11 @@ class ChoiceBasedSignIn:
             challenge = start_challenge(pool.id, user.username, user.password or "", srp_a)
             if challenge is None:  # pragma: no cover - validated above
                 raise AwsFault("InvalidParameterException", "SRP_A is not a valid SRP public value.")
-            # The answer goes through the SRP check of USER_SRP_AUTH (signin.py);
-            # None: no moto session behind it, the layer mints the tokens.
-            self._srp[challenge.secret_block] = (challenge, None)
-            self._sessions[challenge.secret_block] = user.username
+            # The answer goes through the SRP check of USER_SRP_AUTH (signin.py), with its
+            # expiry and bound; None: no moto session behind it, the layer mints the tokens.
             session = _new_session()
+            self._keep_srp(challenge, None, client, session)
+            self._sessions[challenge.secret_block] = user.username
             self._sessions[session] = user.username
             return self._json_response(
                 {
