@@ -17,6 +17,7 @@ import importlib
 from .exceptions import (
     CognitoHelpersError,
     ConfigurationError,
+    DeadlineError,
     InvalidInputError,
     LocalCognitoError,
     TokenError,
@@ -95,6 +96,7 @@ __all__ = [
     "CleanupReport",
     "CognitoHelpersError",
     "ConfigurationError",
+    "DeadlineError",
     "DemoPool",
     "Diagnosis",
     "HashCheck",

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "CognitoHelpersError",
     "ConfigurationError",
+    "DeadlineError",
     "InvalidInputError",
     "LocalCognitoError",
     "TokenError",
@@ -30,6 +31,21 @@ class InvalidInputError(CognitoHelpersError, ValueError):
 
 class ConfigurationError(CognitoHelpersError):
     """The target (local or real user pool) is not configured well enough to call it."""
+
+
+class DeadlineError(CognitoHelpersError, TimeoutError):
+    """A network call got no complete answer within its deadline (the message names the endpoint)."""
+
+    def __init__(self, message: str, what: str = "", where: str = "",
+                 seconds: float | None = None) -> None:
+        self.what, self.where, self.seconds = what, where, seconds
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.what, self.where, self.seconds))
 
 
 class LocalCognitoError(CognitoHelpersError):
