@@ -22,8 +22,10 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNREACHABLE",
     "SECRET_ENV",
+    "add_timeout_arg",
     "read_secret",
     "strict_for",
+    "timeout_of",
 ]
 
 EXIT_OK = 0
@@ -32,6 +34,22 @@ EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
 
 SECRET_ENV = "COGNITO_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
+
+
+def add_timeout_arg(parser: object, what: str = "each call to Cognito") -> None:
+    """``--timeout SECONDS``: the deadline of every network call the command makes."""
+    parser.add_argument(  # type: ignore[attr-defined]
+        "--timeout", type=float, default=None, metavar="SECONDS",
+        help=f"deadline for {what}, retries included (default $COGNITO_TIMEOUT, else 10)",
+    )
+
+
+def timeout_of(args: object) -> float:
+    """The command's deadline in seconds: ``--timeout``, else ``$COGNITO_TIMEOUT``, else 10
+    (a bad value is an InvalidInputError naming where it came from)."""
+    from .deadline import resolve_timeout
+
+    return resolve_timeout(getattr(args, "timeout", None), field="--timeout")
 
 
 def strict_for(no_strict: bool, env: dict[str, str] | None = None) -> bool:

@@ -94,6 +94,10 @@ def describe_client_error(exc: BaseException, *, secrets: Iterable[str] = ()) ->
         from botocore import exceptions as bx
     except ImportError:  # pragma: no cover - boto3 is a dependency of the calls
         bx = None
+    from .exceptions import DeadlineError
+
+    if isinstance(exc, DeadlineError):  # names the call, the host, the deadline, the way out
+        return _clean(str(exc), secrets)
     if bx is not None and isinstance(exc, bx.ClientError):
         code = _code(exc) or "UnknownError"
         message = _clean(str((exc.response.get("Error") or {}).get("Message") or ""), secrets)

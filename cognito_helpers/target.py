@@ -148,18 +148,24 @@ class Target:
             raise ConfigurationError("no username given and COGNITO_USERNAME is not set.")
         return secret_hash(user, self.client_id, self.client_secret, strict=self.strict)
 
-    def client(self, *, attempts: int = 4) -> Any:
+    def client(self, *, attempts: int = 4, timeout: float | None = None) -> Any:
         """A boto3 ``cognito-idp`` client for this target; a call is tried ``attempts`` times in all.
 
         ``attempts=1`` asks once: botocore's standard retries treat
         LimitExceededException as throttling and retry it with backoff, which
         only waits when the limit is a real one (notebook 08 shows it).
+        Each call, retries included, answers within ``timeout`` seconds
+        (default ``$COGNITO_TIMEOUT``, else 10) or raises
+        :class:`~cognito_helpers.exceptions.DeadlineError` naming the endpoint.
         """
         import boto3
         from botocore.config import Config
 
+        from .deadline import deadline_client, resolve_timeout
+
         if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
             raise InvalidInputError("attempts", f"{attempts!r}: a whole number from 1 to 10.")
+        seconds = resolve_timeout(timeout)
         config = Config(
             retries={"mode": "standard", "total_max_attempts": attempts},
             connect_timeout=5,
@@ -177,7 +183,9 @@ class Target:
         from .safelog import protect_sdk_logs
 
         protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
-        return session.client("cognito-idp", endpoint_url=self.endpoint_url, config=config)
+        return deadline_client(
+            session.client("cognito-idp", endpoint_url=self.endpoint_url, config=config), seconds
+        )
 
     @property
     def has_credentials(self) -> bool:

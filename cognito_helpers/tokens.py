@@ -31,13 +31,12 @@ import json
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import jwt
 
-from .exceptions import InvalidInputError, TokenError
+from .exceptions import DeadlineError, InvalidInputError, TokenError
 from .redact import mask
 
 __all__ = [
@@ -80,22 +79,31 @@ def jwks_url(region: str, user_pool_id: str, endpoint_url: str | None = None) ->
     return f"{endpoint_url.rstrip('/')}/{user_pool_id}/.well-known/jwks.json"
 
 
-def fetch_jwks(url: str, *, timeout: float = 5.0) -> dict[str, Any]:
-    """GET the JSON Web Key Set at ``url``; TokenError with the cause if that fails."""
+def fetch_jwks(url: str, *, timeout: float | None = None) -> dict[str, Any]:
+    """GET the JSON Web Key Set at ``url``; TokenError with the cause if that fails.
+
+    The whole answer must come within ``timeout`` seconds (default
+    ``$COGNITO_TIMEOUT``, else 10); past it, the TokenError says so (its
+    ``__cause__`` is the :class:`~cognito_helpers.exceptions.DeadlineError`).
+    """
+    from .deadline import fetch
+
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise InvalidInputError("url", f"{url!r} is not an http(s) address of a JWKS.")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - scheme checked
-            body = response.read(1024 * 1024)
-    except urllib.error.HTTPError as exc:
-        hint = " (wrong user pool id or region?)" if exc.code in (400, 403, 404) else ""
-        raise TokenError(f"JWKS at {url} answered HTTP {exc.code}{hint}.") from None
+        status, _headers, body = fetch(url, what="GET of the JWKS", timeout=timeout,
+                                       limit=1024 * 1024)
+    except DeadlineError as exc:
+        raise TokenError(f"cannot fetch the JWKS at {url}: {exc}") from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise TokenError(
             f"cannot fetch the JWKS at {url}: {reason}. Is the endpoint running and reachable?"
         ) from None
+    if status >= 300:
+        hint = " (wrong user pool id or region?)" if status in (400, 403, 404) else ""
+        raise TokenError(f"JWKS at {url} answered HTTP {status}{hint}.")
     try:
         jwks = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -309,14 +317,15 @@ def verify_token(
 
 
 def verify_for_target(
-    token: str, target: Any, *, token_use: TokenUse | None = None
+    token: str, target: Any, *, token_use: TokenUse | None = None, timeout: float | None = None
 ) -> VerifiedToken:
     """:func:`verify_token` against a :class:`~cognito_helpers.target.Target`: fetch its
-    pool's JWKS (from its endpoint when it has one) and expect its issuer and app client."""
+    pool's JWKS (from its endpoint when it has one, within ``timeout`` seconds) and expect
+    its issuer and app client."""
     url = jwks_url(target.region, target.user_pool_id, target.endpoint_url)
     return verify_token(
         token,
-        jwks=fetch_jwks(url),
+        jwks=fetch_jwks(url, timeout=timeout),
         issuer=expected_issuer(target.region, target.user_pool_id),
         client_id=target.client_id,
         token_use=token_use,

@@ -16,7 +16,7 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
-from ..exceptions import InvalidInputError
+from ..exceptions import DeadlineError, InvalidInputError
 from .explain import explain
 from .result import Check, Diagnosis
 
@@ -78,6 +78,8 @@ def _classify(exc: BaseException) -> tuple[str, str]:
     """('denied'|'network'|'aws'|'other', short text without secrets) for an exception."""
     name = type(exc).__name__
     code = _error_code(exc)
+    if isinstance(exc, DeadlineError):
+        return "network", str(exc)
     if name in _CREDENTIAL_ERRORS:
         return "denied", "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID)"
     if name in _NETWORK_ERRORS:
@@ -95,6 +97,7 @@ def check_client(
     client_id: str,
     *,
     endpoint_region: str | None = None,
+    timeout: float | None = None,
 ) -> Diagnosis:
     """Read app client ``client_id`` of pool ``user_pool_id`` and report what matters for the hash.
 
@@ -104,7 +107,18 @@ def check_client(
     of its id) matches the region the client calls (``endpoint_region``,
     default: the boto3 client's region). Status ``problem`` when something is
     wrong, ``incomplete`` when something could not be read, else ``ok``.
+    Each call answers within ``timeout`` seconds (default: the client's
+    deadline, ``$COGNITO_TIMEOUT`` or 10) or is reported as not answering.
     """
+    from ..deadline import calls_within
+
+    with calls_within(cognito_client, timeout):
+        return _check_client(cognito_client, user_pool_id, client_id, endpoint_region)
+
+
+def _check_client(
+    cognito_client: Any, user_pool_id: str, client_id: str, endpoint_region: str | None
+) -> Diagnosis:
     if not isinstance(client_id, str) or not client_id.strip():
         raise InvalidInputError("client_id", "is empty. Pass the app client id.")
     if client_id != client_id.strip():

@@ -20,8 +20,10 @@ from ..cli_common import (
     EXIT_OK,
     EXIT_UNREACHABLE,
     SECRET_ENV,
+    add_timeout_arg,
     read_secret,
     strict_for,
+    timeout_of,
 )
 from ..exceptions import ConfigurationError, InvalidInputError
 from .result import Diagnosis
@@ -199,7 +201,8 @@ def _is_loopback(url: str | None) -> bool:
     return bool(url) and (urlparse(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
-def _boto_client(endpoint_url: str | None, region: str) -> Any:
+def _boto_client(endpoint_url: str | None, region: str, timeout: float | None = None) -> Any:
+    """The commands' boto3 client: the endpoint checked, each call within ``timeout`` s."""
     if endpoint_url is not None:
         parsed = urlparse(endpoint_url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -221,17 +224,19 @@ def _boto_client(endpoint_url: str | None, region: str) -> Any:
             "aws_access_key_id": "AKIALOCALCOGNITO0000",
             "aws_secret_access_key": "local-cognito-dummy-secret-key",
         }
+    from ..deadline import deadline_client, resolve_timeout
     from ..safelog import protect_sdk_logs
 
+    seconds = resolve_timeout(timeout)
     protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
-    return session.client(
+    return deadline_client(session.client(
         "cognito-idp",
         endpoint_url=endpoint_url,
         **kwargs,
         config=Config(
             retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=20
         ),
-    )
+    ), seconds)
 
 
 def _region(args: argparse.Namespace) -> str:
@@ -269,7 +274,7 @@ def _cmd_check_client(args: argparse.Namespace) -> int:
     pool_region(args.user_pool_id)  # a clear error before any network call
     region = _region(args)
     d = check_client(
-        _boto_client(args.endpoint_url, region),
+        _boto_client(args.endpoint_url, region, timeout_of(args)),
         args.user_pool_id,
         args.client_id,
         endpoint_region=region,
@@ -291,6 +296,7 @@ def add_check_client(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user-pool-id", "-p", required=True, help="e.g. eu-west-1_AbCdEf123")
     p.add_argument("--client-id", "-c", required=True, help="the app client id")
     _add_endpoint_args(p)
+    add_timeout_arg(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_check_client)
 
@@ -301,6 +307,7 @@ def add_check_client(sub: argparse._SubParsersAction) -> None:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify_flow
 
+    timeout = timeout_of(args)  # a bad --timeout / $COGNITO_TIMEOUT before any prompt
     secret = None if args.no_secret else read_secret(args.secret_file)
     password = os.environ.get(args.password_env)
     if not password:
@@ -315,7 +322,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         password = getpass.getpass("Password (not echoed): ")
     region = _region(args)
     d = verify_flow(
-        _boto_client(args.endpoint_url, region),
+        _boto_client(args.endpoint_url, region, timeout),
         args.client_id,
         args.username,
         password,
@@ -365,6 +372,7 @@ def add_verify(sub: argparse._SubParsersAction) -> None:
         help="environment variable holding the password (default COGNITO_PASSWORD)",
     )
     _add_endpoint_args(p)
+    add_timeout_arg(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_cmd_verify)
 
@@ -398,7 +406,7 @@ def _cmd_proxy(args: argparse.Namespace) -> int:
         secrets=secrets,
         previous_secrets=_read_previous(args.previous_secret_file),
         as_json=args.json,
-        timeout=args.timeout,
+        timeout=timeout_of(args),
         allow_remote=args.allow_remote,
     )
 
@@ -417,8 +425,7 @@ def add_proxy(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a --host beyond loopback (anyone reaching it can use it)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="deadline for each upstream answer (default 10)")
+    add_timeout_arg(p, "each upstream answer")
     p.add_argument(
         "--upstream",
         metavar="URL",

@@ -82,14 +82,10 @@ _HOP_BY_HOP = {
 
 
 def _resolve_timeout(timeout: object, field: str = "timeout") -> float:
-    """Seconds the proxy waits for the whole upstream answer (default 10)."""
-    if timeout is None:
-        return 10.0
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
-        0 < float(timeout) <= 3600
-    ):
-        raise InvalidInputError(field, "must be a number of seconds, more than 0, at most 3600.")
-    return float(timeout)
+    """Seconds the proxy waits for the whole upstream answer (default $COGNITO_TIMEOUT, else 10)."""
+    from ..deadline import resolve_timeout
+
+    return resolve_timeout(timeout, field=field)
 
 
 def _token_key(token: str) -> str:

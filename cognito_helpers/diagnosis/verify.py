@@ -94,6 +94,7 @@ def verify_flow(
     flow: str = "USER_PASSWORD_AUTH",
     refresh: bool = True,
     strict: bool = True,
+    timeout: float | None = None,
 ) -> Diagnosis:
     """Sign in (and refresh) with the hash computed correctly; report the first failing step.
 
@@ -105,8 +106,30 @@ def verify_flow(
     step got Cognito's real answer, ``problem`` with the failing step's
     explanation otherwise, ``incomplete`` when something could not be reached
     or read. ``strict=False`` hashes the values exactly as given
-    (``COGNITO_STRICT=0``, ``verify --no-strict``).
+    (``COGNITO_STRICT=0``, ``verify --no-strict``). Each call answers within
+    ``timeout`` seconds (default: the client's deadline, ``$COGNITO_TIMEOUT``
+    or 10), or the step is reported as not answering (status ``incomplete``).
     """
+    from ..deadline import calls_within
+
+    with calls_within(cognito_client, timeout):
+        return _verify_flow(cognito_client, client_id, username, password,
+                            client_secret=client_secret, user_pool_id=user_pool_id, flow=flow,
+                            refresh=refresh, strict=strict)
+
+
+def _verify_flow(
+    cognito_client: Any,
+    client_id: str,
+    username: str,
+    password: str,
+    *,
+    client_secret: str | None,
+    user_pool_id: str | None,
+    flow: str,
+    refresh: bool,
+    strict: bool,
+) -> Diagnosis:
     if flow not in FLOWS:
         raise InvalidInputError("flow", f"{flow!r} is not one of {', '.join(FLOWS)}.")
     for field, value in (("client_id", client_id), ("username", username), ("password", password)):

@@ -90,24 +90,29 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _opener(jar: http.cookiejar.CookieJar | None = None) -> urllib.request.OpenerDirector:
+    from ..deadline import deadline_opener
+
     handlers: list[Any] = [_NoRedirect()]
     if jar is not None:
         handlers.append(urllib.request.HTTPCookieProcessor(jar))
-    return urllib.request.build_opener(*handlers)
+    return deadline_opener(*handlers)
 
 
 def _fetch(
-    opener: urllib.request.OpenerDirector, request: urllib.request.Request | str, timeout: float
+    opener: urllib.request.OpenerDirector,
+    request: urllib.request.Request | str,
+    timeout: float | None,
 ) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of one request, redirects not followed, the socket closed."""
-    try:
-        response = opener.open(request, timeout=timeout)
-    except urllib.error.HTTPError as err:
-        response = err
-    try:
-        return response.status, dict(response.headers), response.read()
-    finally:
-        response.close()
+    """(status, headers, body) of one request, redirects not followed, the socket closed;
+    the whole answer within ``timeout`` seconds or DeadlineError (``deadline.fetch``)."""
+    from ..deadline import fetch
+
+    url = request if isinstance(request, str) else request.full_url
+    method = "GET" if isinstance(request, str) else request.get_method()
+    path = urllib.parse.urlsplit(url).path or "/"
+    status, headers, raw = fetch(request, what=f"{method} {path}", timeout=timeout,
+                                 opener=opener)
+    return status, dict(headers), raw
 
 
 def _check_loopback_or_https(url: str) -> None:
@@ -121,9 +126,13 @@ def token_request(
     form: dict[str, str],
     *,
     authorization: str | None = None,
-    timeout: float = 10,
+    timeout: float | None = None,
 ) -> OAuthAnswer:
-    """POST ``form`` to a token (or revocation) endpoint; 4xx answers are returned, not raised."""
+    """POST ``form`` to a token (or revocation) endpoint; 4xx answers are returned, not raised.
+
+    ``timeout`` (default ``$COGNITO_TIMEOUT``, else 10 s) bounds the whole answer:
+    past it, :class:`~cognito_helpers.exceptions.DeadlineError`.
+    """
     _check_loopback_or_https(url)
     data = urllib.parse.urlencode(form).encode("utf-8")
     request = urllib.request.Request(url, data=data, method="POST")  # noqa: S310 - checked above
@@ -138,7 +147,9 @@ def token_request(
     return OAuthAnswer(status, body, headers.get("X-Local-Cognito-Reason"), headers)
 
 
-def oauth_get(url: str, *, bearer: str | None = None, timeout: float = 10) -> OAuthAnswer:
+def oauth_get(
+    url: str, *, bearer: str | None = None, timeout: float | None = None
+) -> OAuthAnswer:
     """GET a JSON endpoint (discovery document, userInfo with ``bearer``); redirects not followed.
 
     A redirect is returned as status 302 with its ``Location`` in ``headers``.
@@ -206,7 +217,7 @@ def _callback(location: str) -> SignInResult:
 
 
 def sign_in_on_page(
-    authorize_url: str, username: str, password: str, *, timeout: float = 10
+    authorize_url: str, username: str, password: str, *, timeout: float | None = None
 ) -> SignInResult:
     """Do what a browser does: open ``authorize_url``, fill in the local sign-in page, submit.
 

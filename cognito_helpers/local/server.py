@@ -250,16 +250,21 @@ class LocalCognito:
 
     # -- clients -------------------------------------------------------------------
 
-    def client(self, *, region: str | None = None) -> Any:
+    def client(self, *, region: str | None = None, timeout: float | None = None) -> Any:
         """A boto3 ``cognito-idp`` client for this server, with dummy credentials.
 
         Retries use botocore's standard mode, which never retries errors a
-        retry cannot fix (NotAuthorizedException and the like).
+        retry cannot fix (NotAuthorizedException and the like). Each call
+        answers within ``timeout`` seconds (default ``$COGNITO_TIMEOUT``, else
+        10) or raises DeadlineError, as every client of the package does.
         """
         self._require()
         from botocore.config import Config
 
+        from ..deadline import deadline_client, resolve_timeout
         from ..safelog import protect_sdk_logs
+
+        seconds = resolve_timeout(timeout)
 
         protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
         # A new client from one session per region: a new boto3 Session reloads the
@@ -276,7 +281,7 @@ class LocalCognito:
                     region_name=region or self.region,
                 )
                 self._sessions[region or self.region] = session
-            return session.client(
+            client = session.client(
                 "cognito-idp",
                 endpoint_url=self.endpoint_url,
                 config=Config(
@@ -285,6 +290,7 @@ class LocalCognito:
                     read_timeout=30,
                 ),
             )
+        return deadline_client(client, seconds)
 
     # -- the clock of lockouts and grace periods -------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..cli_common import add_timeout_arg, timeout_of
 from ..exceptions import InvalidInputError
 from .provision import MAX_PARTICIPANTS, make_client, workshop_down, workshop_up
 
@@ -31,6 +32,7 @@ def _cmd_up(args: Any) -> int:
         region=_region(args, required=True) or "",
         prefix=args.prefix,
         endpoint_url=args.endpoint_url,
+        timeout=timeout_of(args),
     )
     print(f"workshop {ws.workshop_id} ready: {len(ws.participants)} participants, sheet "
           f"{ws.out_dir / 'participants.html'}; remove with: python -m cognito_helpers "
@@ -45,6 +47,7 @@ def _cmd_down(args: Any) -> int:
         region=args.region,  # the state file's region and endpoint win over $AWS_REGION
         endpoint_url=args.endpoint_url,
         default_region=_region(args, required=False),
+        timeout=timeout_of(args),
     )
     if result.workshop_id:
         print(f"workshop {result.workshop_id} removed")
@@ -78,8 +81,9 @@ def _cmd_room(args: Any) -> int:
         participants = list(state["users"])
         url_host = f"[{host}]" if ":" in host else host
         callback = f"http://{url_host}:{args.port}/hub/oauth_callback"
-        cip = make_client(state["region"], state.get("endpoint_url"))
-        oauth = enable_room_sign_in(cip, state, callback)
+        timeout = timeout_of(args)
+        cip = make_client(state["region"], state.get("endpoint_url"), timeout=timeout)
+        oauth = enable_room_sign_in(cip, state, callback, timeout=timeout)
         settings = write_settings(
             args.dir, port=args.port, host=host, auth="cognito", participants=participants,
             oauth=oauth, workshop_dir=args.workshop,
@@ -140,6 +144,7 @@ def add_subcommand(sub: Any) -> None:
         q.add_argument("--region", help="AWS region (default: $AWS_REGION)")
         q.add_argument("--endpoint-url", metavar="URL",
                        help="another Cognito endpoint, e.g. a local one (http://127.0.0.1:PORT)")
+        add_timeout_arg(q)
 
     up = actions.add_parser("up", help="create the pool, client and participants")
     up.add_argument("--participants", "-n", type=int, required=True, metavar="N",
@@ -171,6 +176,7 @@ def add_subcommand(sub: Any) -> None:
                       help="address to listen on (default 127.0.0.1: this machine only)")
     room.add_argument("--allow-remote", action="store_true",
                       help="allow a --host other machines can reach")
+    add_timeout_arg(room, "each call to the workshop pool (with --workshop)")
     room.set_defaults(func=_cmd_room)
 
     status = actions.add_parser(

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..exceptions import ConfigurationError, InvalidInputError, WorkshopError
+from ..exceptions import ConfigurationError, DeadlineError, InvalidInputError, WorkshopError
 from ..redact import mask
 from .envfile import _env_text
 from .files import (
@@ -94,10 +94,17 @@ def generate_password(length: int = 16) -> str:
 # -- AWS calls ---------------------------------------------------------------------
 
 
-def make_client(region: str, endpoint_url: str | None = None) -> Any:
-    """A boto3 ``cognito-idp`` client for the instructor's credentials (standard retries)."""
+def make_client(region: str, endpoint_url: str | None = None, *,
+                timeout: float | None = None) -> Any:
+    """A boto3 ``cognito-idp`` client for the instructor's credentials (standard retries);
+    each call answers within ``timeout`` seconds ($COGNITO_TIMEOUT, else 10) or raises
+    DeadlineError."""
     import boto3
     from botocore.config import Config
+
+    from ..deadline import deadline_client, resolve_timeout
+
+    seconds = resolve_timeout(timeout, field="--timeout")
 
     if endpoint_url is not None and not re.match(r"https?://[^/\s]", endpoint_url):
         # botocore would fail with a raw ValueError ("Invalid endpoint")
@@ -116,18 +123,20 @@ def make_client(region: str, endpoint_url: str | None = None) -> Any:
     from ..safelog import protect_sdk_logs
 
     protect_sdk_logs()  # botocore's DEBUG logs would show passwords and participants' passwords
-    return session.client(
+    return deadline_client(session.client(
         "cognito-idp",
         endpoint_url=endpoint_url,
         config=Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5,
                       read_timeout=30),
-    )
+    ), seconds)
 
 
 def _aws_failure(exc: BaseException, doing: str) -> WorkshopError:
     """A WorkshopError saying what failed, with AWS's code and message (never a secret)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    if isinstance(exc, DeadlineError):  # its text names the call, the host and the deadline
+        return WorkshopError(f"{doing} failed ({exc} The call may still have been carried out.)")
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         detail = f"{err.get('Code', 'Error')}: {err.get('Message', '')}".strip()
@@ -220,6 +229,7 @@ def workshop_up(
     endpoint_url: str | None = None,
     client: Any = None,
     progress: Progress = _stderr,
+    timeout: float | None = None,
 ) -> Workshop:
     """Create the pool, the client with a secret and ``participants`` users; write the files.
 
@@ -249,7 +259,7 @@ def workshop_up(
     created_dir = not out.exists()
     if created_dir:
         _private_dir(out)
-    cip = client if client is not None else make_client(region, endpoint_url)
+    cip = client if client is not None else make_client(region, endpoint_url, timeout=timeout)
     workshop_id = f"{prefix}-{secrets.token_hex(3)}"
     width = max(2, len(str(participants)))
     usernames = [f"{prefix}-{n:0{width}d}" for n in range(1, participants + 1)]
@@ -371,6 +381,7 @@ def workshop_down(
     default_region: str | None = None,
     client: Any = None,
     progress: Progress = _stderr,
+    timeout: float | None = None,
 ) -> DownResult:
     """Delete the workshop's pool (with its client and users), then the files ``up`` wrote.
 
@@ -424,7 +435,7 @@ def workshop_down(
         return result
     if not region:
         raise InvalidInputError("--region", "not given and not in the state file; pass --region")
-    cip = client if client is not None else make_client(region, endpoint_url)
+    cip = client if client is not None else make_client(region, endpoint_url, timeout=timeout)
     recorded_resolved = state.get("resolved_endpoint") if state is not None else None
     now_resolved = _resolved_endpoint(cip)
     if recorded_resolved and now_resolved and not _same_endpoint(recorded_resolved, now_resolved):

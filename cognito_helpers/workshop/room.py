@@ -208,20 +208,28 @@ def _discovery_url(region: str, endpoint_url: str | None, user_pool_id: str) -> 
     return f"{base}/{user_pool_id}/.well-known/openid-configuration"
 
 
-def _fetch_json(url: str, timeout: float = 10.0) -> dict[str, Any]:
+def _fetch_json(url: str, timeout: float | None = None) -> dict[str, Any]:
     import urllib.error
-    import urllib.request
+
+    from ..deadline import fetch
+    from ..exceptions import DeadlineError
 
     if not url.startswith(("https://", "http://127.", "http://localhost", "http://[::1]")):
         raise InvalidInputError("endpoint", f"{url!r}: only https, or http on loopback.")
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - checked above
-            return dict(json.loads(resp.read()))
+        status, _headers, body = fetch(url, what="GET of the discovery document",
+                                       timeout=timeout, limit=1024 * 1024)
+        if status != 200:
+            raise ValueError(f"HTTP {status}")
+        return dict(json.loads(body))
+    except DeadlineError:
+        raise
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise ConfigurationError(f"cannot read the pool's discovery document {url} ({exc})") from None
 
 
-def enable_room_sign_in(cip: Any, state: dict[str, Any], callback_url: str) -> dict[str, str]:
+def enable_room_sign_in(cip: Any, state: dict[str, Any], callback_url: str, *,
+                        timeout: float | None = None) -> dict[str, str]:
     """Let the room's hub sign people in with the workshop pool: its OAuth settings.
 
     Gives the pool a domain if it has none and adds the hub's callback to the
@@ -252,7 +260,8 @@ def enable_room_sign_in(cip: Any, state: dict[str, Any], callback_url: str) -> d
             f"app client {client_id} has no secret: the room's sign-in teaches the secret on "
             "the token endpoint, so use the client 'workshop up' created."
         )
-    found = _fetch_json(_discovery_url(state["region"], state.get("endpoint_url"), pool_id))
+    found = _fetch_json(_discovery_url(state["region"], state.get("endpoint_url"), pool_id),
+                        timeout)
     return {
         "client_id": client_id,
         "client_secret": client["ClientSecret"],
