@@ -475,3 +475,181 @@ def test_up_into_an_existing_empty_dir_keeps_its_mode_and_down_keeps_the_dir(
     assert stat.S_IMODE(out.stat().st_mode) == 0o1777
     workshop_down(out_dir=out, client=cip, progress=lambda _: None)
     assert out.is_dir() and list(out.iterdir()) == []
+
+
+# -- the files inside --out: never through a symlink, never over what up did not write -------
+# (issue 12 item 8: a participant on a shared machine can plant links in a shared --out)
+
+
+class PlantOnClient:
+    """A cognito-idp client that runs ``plant()`` once the pool exists (mid-provisioning)."""
+
+    def __init__(self, real, plant) -> None:
+        self._real, self._plant = real, plant
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+    def create_user_pool_client(self, **kwargs):
+        self._plant()
+        return self._real.create_user_pool_client(**kwargs)
+
+
+def test_private_dir_refuses_a_symlink_and_changes_nothing(tmp_path: Path):
+    from cognito_helpers.workshop.files import _private_dir
+
+    real = tmp_path / "real"
+    real.mkdir()
+    os.chmod(real, 0o755)  # noqa: S103 - a mode to see unchanged
+    (tmp_path / "env").symlink_to(real)
+    with pytest.raises(InvalidInputError, match="symlink this tool did not create"):
+        _private_dir(tmp_path / "env")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o755 and (tmp_path / "env").is_symlink()
+
+
+def test_write_private_never_follows_a_link_nor_a_linked_directory(tmp_path: Path):
+    from cognito_helpers.workshop.files import _save_state, _write_private
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    os.chmod(victim, 0o644)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.env").symlink_to(victim)
+    with pytest.raises(InvalidInputError, match=r"a\.env is a symlink"):
+        _write_private(out / "a.env", "SECRET=1\n")
+    (out / "linked").symlink_to(tmp_path)  # a directory link: the file would land beside victim
+    with pytest.raises(InvalidInputError, match="linked is a symlink"):
+        _write_private(out / "linked" / "b.env", "SECRET=1\n")
+    (out / ".workshop.json.tmp").symlink_to(victim)  # the temporary name of a rewrite
+    (out / "workshop.json").write_text("{}")
+    with pytest.raises(InvalidInputError, match="symlink"):
+        _save_state(out, {"version": 1})
+    assert victim.read_text() == "precious\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert not (tmp_path / "b.env").exists()
+
+
+def test_a_link_planted_at_an_env_file_is_refused_and_its_target_untouched(
+    local_cognito: LocalCognito, tmp_path: Path
+):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    os.chmod(victim, 0o644)
+    out = tmp_path / "room"
+    cip = PlantOnClient(local_cognito.client(),
+                        lambda: (out / "env" / "pl-01.env").symlink_to(victim))
+    with pytest.raises(InvalidInputError) as info:
+        workshop_up(2, out_dir=out, region="us-east-1", prefix="pl", client=cip,
+                    progress=lambda _: None)
+    message = str(info.value)
+    assert "pl-01.env is a symlink this tool did not create" in message
+    assert "workshop down --out" in message and "\n" not in message
+    assert victim.read_text() == "precious\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert (out / "env" / "pl-02.env").is_file() and (out / "participants.csv").is_file()
+    state = json.loads((out / STATE_FILE).read_text())
+    assert "env/pl-01.env" not in state["files"] and state["unwritten"] == ["env/pl-01.env"]
+    result = workshop_down(out_dir=out, client=local_cognito.client(), progress=lambda _: None)
+    assert result.deleted_pools == [state["user_pool_id"]] and result.left_files == []
+    assert victim.read_text() == "precious\n"
+    assert (out / "env" / "pl-01.env").is_symlink()  # not ours: left where it was planted
+
+
+def test_down_never_deletes_through_a_symlinked_env_dir(local_cognito: LocalCognito, tmp_path):
+    out = tmp_path / "room"
+    cip = local_cognito.client()
+    workshop_up(1, out_dir=out, region="us-east-1", prefix="sy", client=cip,
+                progress=lambda _: None)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "sy-01.env").write_text("someone else's\n")
+    (out / "env" / "sy-01.env").unlink()
+    (out / "env").rmdir()
+    (out / "env").symlink_to(elsewhere)
+    lines: list[str] = []
+    result = workshop_down(out_dir=out, client=cip, progress=lines.append)
+    assert (elsewhere / "sy-01.env").read_text() == "someone else's\n"
+    assert result.left_files == ["env/sy-01.env"] and any("left" in line for line in lines)
+    assert not (out / STATE_FILE).exists() and (out / "env").is_symlink()
+
+
+# -- bad paths: one clear line, exit 2, nothing lost, and down still finishes (issue 12 item 13) -
+
+
+def test_cli_up_into_an_impossible_out_says_so_and_creates_nothing(local_cognito, tmp_path):
+    cip = local_cognito.client()
+    before = {p["Id"] for p in _all_pools(cip)}
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for out in ("/proc/1/x", str(a_file / "sub"), str(a_file)):
+        up = _cli("up", "-n", "1", "--out", out, "--region", local_cognito.region,
+                  endpoint=local_cognito.endpoint_url)
+        assert up.returncode == 2, up.stderr
+        assert "Traceback" not in up.stderr and up.stderr.count("\n") == 1, up.stderr
+        assert up.stderr.startswith("error: --out: ") and out in up.stderr
+    assert {p["Id"] for p in _all_pools(cip)} == before
+    assert a_file.read_text() == "x"
+    down = _cli("down", "--out", str(a_file))
+    assert down.returncode == 2 and "not a directory" in down.stderr
+    assert "Traceback" not in down.stderr
+
+
+def test_cli_a_directory_where_the_sheet_goes_then_down_finishes(
+    local_cognito: LocalCognito, tmp_path: Path, monkeypatch
+):
+    out = tmp_path / "room"
+    layer = local_cognito._layer
+    assert layer is not None
+    original = layer._handlers["CreateUserPoolClient"]
+
+    def plant_then_create(params, environ):  # the pool exists by now
+        (out / "participants.html").mkdir()
+        (out / "participants.html" / "notes.txt").write_text("mine\n")
+        return original(params, environ)
+
+    monkeypatch.setitem(layer._handlers, "CreateUserPoolClient", plant_then_create)
+    up = _cli("up", "-n", "2", "--prefix", "dir-sheet", "--out", str(out),
+              "--region", local_cognito.region, endpoint=local_cognito.endpoint_url)
+    assert up.returncode == 2, up.stderr
+    error = up.stderr.splitlines()[-1]
+    assert "Traceback" not in up.stderr
+    assert error.startswith("error: --out: workshop dir-sheet-")
+    assert "participants.html is a directory this tool did not create" in error
+    assert "the other 3 of 4 files are written" in error and "workshop down --out" in error
+    state = json.loads((out / STATE_FILE).read_text())
+    assert state["status"] == "ready" and state["unwritten"] == ["participants.html"]
+    assert (out / "participants.csv").is_file() and len(list((out / "env").iterdir())) == 2
+    monkeypatch.undo()
+
+    down = _cli("down", "--out", str(out))
+    assert down.returncode == 0, down.stderr
+    assert "Traceback" not in down.stderr
+    cip = local_cognito.client()
+    assert _tagged(cip, state["workshop_id"]) == []
+    assert sorted(p.name for p in out.iterdir()) == ["participants.html"]
+    assert (out / "participants.html" / "notes.txt").read_text() == "mine\n"
+
+
+def test_cli_a_full_disk_after_the_pool_exists_then_down_finishes(local_cognito, tmp_path):
+    import resource
+
+    out = tmp_path / "room"
+
+    def small_files() -> None:  # writes past 1,000 bytes fail with EFBIG, as ENOSPC would
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
+    env.update(AWS_ACCESS_KEY_ID="AKIAWORKSHOPTEST0000", AWS_SECRET_ACCESS_KEY="dummy-for-local")
+    up = subprocess.run(
+        [sys.executable, "-m", "cognito_helpers", "workshop", "up", "-n", "1", "--out", str(out),
+         "--region", local_cognito.region, "--endpoint-url", local_cognito.endpoint_url],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120,
+        preexec_fn=small_files,  # only setrlimit, before exec
+    )
+    assert up.returncode == 2, up.stderr
+    assert "Traceback" not in up.stderr
+    error = up.stderr.splitlines()[-1]
+    assert "cannot write" in error and "participants.html (File too large)" in error
+    assert not list(out.glob(".*.tmp"))  # no half-written file left behind
+    down = _cli("down", "--out", str(out))
+    assert down.returncode == 0, down.stderr
+    assert not out.exists()

@@ -1,5 +1,10 @@
 """The files ``up`` writes in its ``--out`` directory, owner-only (dir 700, files 600).
 
+Nothing here follows a symlink, or changes, overwrites or deletes anything
+``up`` did not create: directories are made with ``mkdir`` (refused if
+something is there), files with ``O_EXCL | O_NOFOLLOW`` through a descriptor
+of their directory, and ``down`` deletes only plain files of ours.
+
 * ``workshop.json``, the state file: what exists (no secrets), saved after each
   provisioning step and read back by ``down``;
 * ``participants.csv`` and ``participants.html``, the participant sheet
@@ -10,11 +15,14 @@ The participants' env files are :mod:`.envfile`'s. README, "Run a workshop".
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import html
 import io
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,35 +35,162 @@ STATE_FILE = "workshop.json"
 STATE_VERSION = 1
 
 
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _why(exc: OSError) -> str:
+    """An OSError in a few words ('No space left on device'), never a traceback."""
+    return exc.strerror or exc.__class__.__name__
+
+
+def _occupied(path: Path) -> str:
+    """What sits at ``path`` (which up did not create), in words."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return f"something appeared at {path}"
+    kind = ("a symlink" if stat.S_ISLNK(mode) else "a directory" if stat.S_ISDIR(mode)
+            else "a file")
+    return f"{path} is {kind} this tool did not create (left as it is)"
+
+
+def _open_own_dir(path: Path) -> int:
+    """A descriptor of ``path``, a real directory (never through a symlink) owned by us."""
+    try:
+        fd = os.open(path, _DIR_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise InvalidInputError("--out", f"{_occupied(path)}; nothing was written there.") from None
+        raise InvalidInputError("--out", f"cannot open {path} ({_why(exc)}).") from None
+    if os.fstat(fd).st_uid != os.geteuid():
+        os.close(fd)
+        raise InvalidInputError("--out", f"{path} belongs to another user; nothing was written there.")
+    return fd
+
+
 def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    """Create ``path`` with mode 700; refuse anything already there (a planted dir or
+    symlink is never used, chmod-ed or written into). Missing parents are created
+    with the usual mode, and left in place by ``down``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        raise InvalidInputError(
+            "--out", f"{_occupied(path)}; nothing was written there. Give a new --out directory."
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(
+            "--out", f"cannot create {path} ({_why(exc)}); give a directory you can write, "
+            "e.g. --out ./workshop."
+        ) from None
+    fd = _open_own_dir(path)  # the directory just made, not one swapped in since
+    try:
+        os.fchmod(fd, 0o700)  # ours: the umask may have taken bits away, never added
+    finally:
+        os.close(fd)
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` with mode 600, atomically (tmp file + rename)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        fh.write(text)
-    os.replace(tmp, path)
+def _write_private(path: Path, text: str, *, replace: bool = False) -> None:
+    """Write ``text`` to a new file ``path``, mode 600, never following a symlink.
+
+    A new file is created exclusively (``O_EXCL | O_NOFOLLOW``): whatever already
+    sits at ``path`` (a planted symlink, a directory, someone's file) is refused
+    and left as it is. ``replace=True`` rewrites a file this tool wrote before
+    (the state file), atomically: a fresh exclusive temporary file renamed over
+    it, only if what is there is still a plain file of ours. Every failure
+    (occupied, ENOSPC, EACCES...) is an :class:`InvalidInputError` naming the
+    path and the reason, and leaves no partial file behind.
+    """
+    dir_fd = _open_own_dir(path.parent)
+    name = path.name
+    target = f".{name}.tmp" if replace else name
+    try:
+        if replace:
+            try:
+                old = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            except FileNotFoundError:
+                old = None
+            if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_uid != os.geteuid()):
+                raise InvalidInputError("--out", f"{_occupied(path)}; it was not rewritten.")
+        try:
+            fd = os.open(target, _NEW_FILE_FLAGS, 0o600, dir_fd=dir_fd)
+        except FileExistsError:
+            raise InvalidInputError(
+                "--out", f"{_occupied(path.parent / target)}; nothing was written there."
+            ) from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise InvalidInputError(
+                    "--out", f"{_occupied(path.parent / target)}; nothing was written there."
+                ) from None
+            raise InvalidInputError("--out", f"cannot write {path} ({_why(exc)}).") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                os.fchmod(fh.fileno(), 0o600)
+                fh.write(text)
+            if replace:
+                os.replace(target, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(target, dir_fd=dir_fd)  # ours, half written
+            raise InvalidInputError("--out", f"cannot write {path} ({_why(exc)}).") from None
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_own_file(path: Path) -> tuple[bool, str | None]:
+    """Delete ``path`` if it is a plain file of ours, never through a symlinked directory.
+
+    Returns (deleted, why it was left): (False, None) when nothing was there; a
+    reason when something else sits there (a directory, a symlink, another
+    user's file) or the deletion failed.
+    """
+    try:
+        dir_fd = os.open(path.parent, _DIR_FLAGS)
+    except FileNotFoundError:
+        return False, None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            return False, f"{path.parent} is not a directory this tool made (left as it is)"
+        return False, _why(exc)
+    try:
+        try:
+            found = os.stat(path.name, dir_fd=dir_fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return False, None
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid():
+            return False, _occupied(path)
+        os.unlink(path.name, dir_fd=dir_fd)
+        return True, None
+    except OSError as exc:
+        return False, _why(exc)
+    finally:
+        os.close(dir_fd)
 
 
 def _state_path(out_dir: Path) -> Path:
     return out_dir / STATE_FILE
 
 
-def _save_state(out_dir: Path, state: dict[str, Any]) -> None:
-    _write_private(_state_path(out_dir), json.dumps(state, indent=2) + "\n")
+def _save_state(out_dir: Path, state: dict[str, Any], *, first: bool = False) -> None:
+    _write_private(_state_path(out_dir), json.dumps(state, indent=2) + "\n", replace=not first)
 
 
 def _load_state(out_dir: Path) -> dict[str, Any] | None:
     path = _state_path(out_dir)
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, encoding="utf-8") as fh:
+            state = json.loads(fh.read())
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise InvalidInputError(
+            "--out", f"{out_dir} is not a directory (a file is at it, or on its path); "
+            "give a new directory to up, or to down the one up wrote."
+        ) from None
     except (OSError, ValueError) as exc:
         raise InvalidInputError(
             "--out", f"{path} is not a workshop state file ({exc.__class__.__name__}); "
@@ -64,7 +199,6 @@ def _load_state(out_dir: Path) -> dict[str, Any] | None:
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
         raise InvalidInputError("--out", f"{path} is not a version-{STATE_VERSION} workshop state file")
     return state
-
 
 
 def _sheet_csv(ws: Workshop) -> str:

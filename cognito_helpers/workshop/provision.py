@@ -30,6 +30,7 @@ from .files import (
     STATE_VERSION,
     _load_state,
     _private_dir,
+    _remove_own_file,
     _save_state,
     _sheet_csv,
     _sheet_html,
@@ -256,10 +257,11 @@ def workshop_up(
             "--out", f"{out} already exists and holds files that are not a workshop's; "
             "give a new (or empty) directory so nothing of yours is overwritten or deleted."
         )
-    created_dir = not out.exists()
-    if created_dir:
-        _private_dir(out)
+    # credentials and endpoint first: a refusal here leaves nothing behind
     cip = client if client is not None else make_client(region, endpoint_url, timeout=timeout)
+    created_dir = not out.exists()
+    env_dir = out / "env"
+    made: list[Path] = []  # what this call created on disk, for a clean refusal
     workshop_id = f"{prefix}-{secrets.token_hex(3)}"
     width = max(2, len(str(participants)))
     usernames = [f"{prefix}-{n:0{width}d}" for n in range(1, participants + 1)]
@@ -278,7 +280,18 @@ def workshop_up(
         "files": [],
         "created_dir": created_dir,
     }
-    _save_state(out, state)
+    try:  # every directory and the state file exist before the first AWS call
+        if created_dir:
+            _private_dir(out)
+            made.append(out)
+        _private_dir(env_dir)
+        made.append(env_dir)
+        _save_state(out, state, first=True)
+    except InvalidInputError:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
     progress(f"workshop {workshop_id}: creating in {region}"
              + (f" at {endpoint_url}" if endpoint_url else ""))
     step = "CreateUserPool"
@@ -309,8 +322,6 @@ def workshop_up(
         secret = app["ClientSecret"]
         progress(f"  app client  {app['ClientId']} secret {mask(secret)}")
 
-        env_dir = out / "env"
-        _private_dir(env_dir)
         people = []
         for username in usernames:
             step = f"creating user {username}"
@@ -329,10 +340,15 @@ def workshop_up(
                  "passwords generated")
     except WorkshopError:
         raise
+    except InvalidInputError as exc:
+        # the state file could not be updated: without it down cannot find what exists,
+        # so undo it now rather than leave a pool nobody knows about
+        raise _rolled_back(cip, state, out, exc, region, endpoint_url) from None
     except Exception as exc:
         state["status"] = "failed"
         state["failed_at"] = step
-        _save_state(out, state)
+        with contextlib.suppress(InvalidInputError):  # the last saved state still names it all
+            _save_state(out, state)
         failure = _aws_failure(exc, step)
         raise WorkshopError(
             f"{failure}. What was created is recorded in {_state_path(out)}; remove it with "
@@ -341,35 +357,103 @@ def workshop_up(
 
     ws = Workshop(workshop_id, region, endpoint_url, pool["Id"], app["ClientId"], secret,
                   tuple(people), out)
-    files = [f"env/{p.username}.env" for p in people] + ["participants.csv", "participants.html"]
-    state["files"] = files
-    _save_state(out, state)
-    for p in people:
-        _write_private(out / p.env_file, _env_text(ws.env(p)))
-    _write_private(out / "participants.csv", _sheet_csv(ws))
-    _write_private(out / "participants.html", _sheet_html(ws))
-    state["status"] = "ready"
-    _save_state(out, state)
+    planned = [(p.env_file, _env_text(ws.env(p))) for p in people] + [
+        ("participants.csv", _sheet_csv(ws)), ("participants.html", _sheet_html(ws))]
+    # down may delete every planned file (plain files of ours only) if up stops before
+    # recording which ones it wrote
+    state["files"] = [name for name, _ in planned]
+    problems: list[str] = []
+    try:
+        _save_state(out, state)
+    except InvalidInputError as exc:
+        problems.append(str(exc).removeprefix("--out: "))
+    written = []
+    if not problems:
+        for name, text in planned:
+            try:
+                _write_private(out / name, text)
+                written.append(name)
+            except InvalidInputError as exc:
+                problems.append(str(exc).removeprefix("--out: "))
+        state["files"] = written
+        state["status"] = "ready"
+        if problems:
+            state["unwritten"] = [name for name, _ in planned if name not in written]
+        try:
+            _save_state(out, state)
+        except InvalidInputError as exc:
+            problems.append(str(exc).removeprefix("--out: "))
+    if problems:
+        kept = (f"the other {len(written)} of {len(planned)} files are written"
+                if written else "no participant file is written")
+        reasons = "; ".join(p.rstrip(".") for p in problems)
+        raise InvalidInputError(
+            "--out", f"workshop {workshop_id} is up (pool {pool['Id']}, {len(people)} "
+            f"participants) but {reasons}; {kept}. To start again: 'python -m "
+            f"cognito_helpers workshop down --out {out}' (it removes only what up made), "
+            "clear the way, and run up."
+        )
     progress(f"  files       {out}/participants.csv, participants.html, env/*.env "
              "(owner-only: dir 700, files 600; passwords and secret are only in these files)")
     return ws
 
 
+def _rolled_back(
+    cip: Any, state: dict[str, Any], out: Path, exc: InvalidInputError, region: str,
+    endpoint_url: str | None,
+) -> InvalidInputError | WorkshopError:
+    """Undo a pool whose state file could not be written; say what is left, if anything."""
+    why = str(exc).removeprefix("--out: ")
+    pool_id = state.get("user_pool_id")
+    if pool_id is None:  # the pool's own id was never answered: find it by its tag
+        try:
+            found = list(find_workshop_pools(cip, state["workshop_id"]))
+        except Exception:
+            found = []
+        pool_id = found[0] if found else None
+    if pool_id is not None:
+        try:
+            cip.delete_user_pool(UserPoolId=pool_id)
+        except Exception as delete_exc:
+            if not _is_not_found(delete_exc):
+                where = f" --endpoint-url {endpoint_url}" if endpoint_url else ""
+                return WorkshopError(
+                    f"{why}; the workshop could not be recorded, and deleting its pool "
+                    f"{pool_id} again failed ({_aws_failure(delete_exc, 'DeleteUserPool')}). "
+                    f"Remove it with 'python -m cognito_helpers workshop down --workshop-id "
+                    f"{state['workshop_id']} --region {region}{where}'."
+                )
+    if _remove_own_file(_state_path(out))[1] is None:
+        with contextlib.suppress(OSError):
+            (out / "env").rmdir()
+        if state.get("created_dir"):
+            with contextlib.suppress(OSError):
+                out.rmdir()
+    return InvalidInputError(
+        "--out", f"{why}; the workshop could not be recorded, so its pool was deleted again "
+        "and nothing is left in Cognito. Fix that and run up again."
+    )
+
+
 # -- down --------------------------------------------------------------------------
 
 
-def _remove_files(out: Path, names: list[str], result: DownResult) -> None:
+def _remove_files(out: Path, names: list[str], result: DownResult, progress: Progress) -> None:
+    """Delete the files up wrote: plain files of ours, in ``out`` or ``out/env`` only."""
     for name in names:
-        path = out / name
-        if path.resolve().parent not in (out.resolve(), (out / "env").resolve()):
+        if name.count("/") > 1 or (name.count("/") == 1 and not name.startswith("env/")) or (
+            name.startswith(("/", ".")) or ".." in name.split("/")
+        ):
             continue  # a tampered state file must not make us delete elsewhere
-        try:
-            path.unlink()
+        deleted, left = _remove_own_file(out / name)
+        if deleted:
             result.deleted_files.append(name)
-        except FileNotFoundError:
-            pass
+        elif left is not None:
+            result.left_files.append(name)
+            progress(f"  left        {name}: {left}")
     with contextlib.suppress(OSError):
-        (out / "env").rmdir()
+        if not (out / "env").is_symlink():
+            (out / "env").rmdir()
 
 
 def workshop_down(
@@ -478,14 +562,21 @@ def workshop_down(
 
     if out is not None and state is not None:
         names = list(state.get("files") or [])
-        if not names and (out / "env").is_dir():
+        if not names and state.get("status") != "ready":
+            # up stopped before recording its files: what it may have written
             names = [f"env/{u}.env" for u in state.get("users", [])]
-        names += ["participants.csv", "participants.html"]
-        _remove_files(out, sorted(set(names)), result)
-        _state_path(out).unlink(missing_ok=True)
+            names += ["participants.csv", "participants.html"]
+        _remove_files(out, sorted(set(names)), result, progress)
+        _, left = _remove_own_file(_state_path(out))
+        if left is not None:
+            raise WorkshopError(
+                f"the pool is deleted, but {_state_path(out)} could not be removed ({left}); "
+                "delete it by hand."
+            )
         with contextlib.suppress(OSError):
             if state.get("created_dir", True):
                 out.rmdir()  # left in place when the instructor's own files are in it
+    kept = f", {len(result.left_files)} left in place" if result.left_files else ""
     progress(f"workshop {workshop_id}: removed ({len(result.deleted_pools)} pool deleted, "
-             f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files)")
+             f"{len(result.already_gone)} already gone, {len(result.deleted_files)} files{kept})")
     return result

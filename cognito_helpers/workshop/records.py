@@ -70,3 +70,4 @@ class DownResult:
     deleted_pools: list[str] = field(default_factory=list)
     already_gone: list[str] = field(default_factory=list)
     deleted_files: list[str] = field(default_factory=list)
+    left_files: list[str] = field(default_factory=list)  # something up did not write sat there
