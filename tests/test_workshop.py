@@ -429,6 +429,23 @@ def test_cli_down_refuses_when_aws_endpoint_url_moved_the_calls(local_cognito, t
     assert _tagged(local_cognito.client(), state["workshop_id"]) == []
 
 
+def test_cli_room_refuses_when_aws_endpoint_url_moved_the_calls(local_cognito, tmp_path):
+    """room --workshop builds its client as down does: calls that would go elsewhere are refused."""
+    out = tmp_path / "ws"
+    state = _up_one(local_cognito, out, env_extra={"AWS_ENDPOINT_URL": local_cognito.endpoint_url})
+    with LocalCognito() as other:  # another Cognito, where no such pool or client exists
+        room = _cli("room", "--workshop", str(out), "--dir", str(tmp_path / "room-data"),
+                    env_extra={"AWS_ENDPOINT_URL": other.endpoint_url})
+    assert room.returncode == 3, room.stderr
+    assert "room would call" in room.stderr and "Nothing was changed" in room.stderr, room.stderr
+    assert "Traceback" not in room.stderr and not (tmp_path / "room-data").exists()
+    settings = local_cognito.client().describe_user_pool_client(
+        UserPoolId=state["user_pool_id"], ClientId=state["client_id"])["UserPoolClient"]
+    assert not settings.get("CallbackURLs")  # the workshop's client was left as it was
+    assert _cli("down", "--out", str(out), env_extra={
+        "AWS_ENDPOINT_URL": local_cognito.endpoint_url}).returncode == 0
+
+
 def test_down_keeps_its_record_when_describe_fails(local_cognito: LocalCognito, tmp_path: Path):
     cip = local_cognito.client()
     ws = workshop_up(1, out_dir=tmp_path, region="us-east-1", client=cip, progress=lambda _: None)

@@ -11,7 +11,13 @@ from typing import Any
 
 from ..cli_common import add_timeout_arg, timeout_of
 from ..exceptions import InvalidInputError
-from .provision import MAX_PARTICIPANTS, make_client, workshop_down, workshop_up
+from .provision import (
+    MAX_PARTICIPANTS,
+    check_same_endpoint,
+    make_client,
+    workshop_down,
+    workshop_up,
+)
 
 __all__ = ["add_subcommand"]
 
@@ -83,6 +89,7 @@ def _cmd_room(args: Any) -> int:
         callback = f"http://{url_host}:{args.port}/hub/oauth_callback"
         timeout = timeout_of(args)
         cip = make_client(state["region"], state.get("endpoint_url"), timeout=timeout)
+        check_same_endpoint(cip, state, "room")  # the pool down would find, not another
         oauth = enable_room_sign_in(cip, state, callback, timeout=timeout)
         settings = write_settings(
             args.dir, port=args.port, host=host, auth="cognito", participants=participants,

@@ -43,6 +43,7 @@ __all__ = [
     "FLOWS",
     "MAX_PARTICIPANTS",
     "TAG_KEY",
+    "check_same_endpoint",
     "find_workshop_pools",
     "generate_password",
     "make_client",
@@ -155,6 +156,24 @@ def _resolved_endpoint(cip: Any) -> str | None:
 
 def _same_endpoint(a: str | None, b: str | None) -> bool:
     return (a or "").rstrip("/") == (b or "").rstrip("/")
+
+
+def check_same_endpoint(cip: Any, state: dict[str, Any] | None, command: str) -> None:
+    """Refuse a client whose calls would go elsewhere than 'up''s went (state's resolved_endpoint).
+
+    AWS_ENDPOINT_URL or the AWS config can move the calls without any flag: looking in
+    the wrong place finds nothing (down would call the pool gone; room would change
+    another pool's client).
+    """
+    recorded = state.get("resolved_endpoint") if state is not None else None
+    now = _resolved_endpoint(cip)
+    if recorded and now and not _same_endpoint(recorded, now):
+        raise WorkshopError(
+            f"'up' sent its calls to {recorded} but {command} would call {now} "
+            f"(AWS_ENDPOINT_URL or the AWS config differs). Nothing was "
+            f"{'removed' if command == 'down' else 'changed'} (pool and files kept); run "
+            f"{command} with the same environment as up."
+        )
 
 
 def _is_not_found(exc: BaseException) -> bool:
@@ -520,14 +539,7 @@ def workshop_down(
     if not region:
         raise InvalidInputError("--region", "not given and not in the state file; pass --region")
     cip = client if client is not None else make_client(region, endpoint_url, timeout=timeout)
-    recorded_resolved = state.get("resolved_endpoint") if state is not None else None
-    now_resolved = _resolved_endpoint(cip)
-    if recorded_resolved and now_resolved and not _same_endpoint(recorded_resolved, now_resolved):
-        raise WorkshopError(
-            f"'up' sent its calls to {recorded_resolved} but down would call {now_resolved} "
-            "(AWS_ENDPOINT_URL or the AWS config differs). Nothing was removed (pool and files "
-            "kept); run down with the same environment as up."
-        )
+    check_same_endpoint(cip, state, "down")
 
     try:
         candidates: list[str] = []
