@@ -268,6 +268,19 @@ def test_room_discovery_document_has_a_deadline():
         assert time.monotonic() - started < 1.5 + SLACK
 
 
+def test_room_client_has_a_deadline_and_reads_errors():
+    from cognito_helpers.exceptions import WorkshopError
+    from cognito_helpers.workshop.roomclient import RoomClient
+
+    with bad_server("trickle") as url:
+        started = time.monotonic()
+        with pytest.raises(WorkshopError, match=r"GET /hub/api/users to .* within 1\.5 s"):
+            RoomClient(url, "token", timeout=1.5).users()
+        assert time.monotonic() - started < 1.5 + SLACK
+    with bad_server("error") as url, pytest.raises(WorkshopError, match="HTTP 500"):
+        RoomClient(url, "token", timeout=5).users()
+
+
 def test_workshop_client_has_a_deadline(aws_env):
     from cognito_helpers.workshop.provision import make_client
 

@@ -61,6 +61,9 @@ class RoomClient:
     # -- REST ----------------------------------------------------------------------
 
     def _request(self, method: str, path: str, body: Any = None) -> Any:
+        from ..deadline import fetch
+        from ..exceptions import DeadlineError
+
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(  # noqa: S310 - the room's own URL (http on loopback)
             self.base_url + path,
@@ -68,16 +71,17 @@ class RoomClient:
             method=method,
             headers={"Authorization": f"token {self._token}", "Content-Type": "application/json"},
         )
-        try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read()[:300].decode("utf-8", "replace")
-            raise WorkshopError(f"{method} {path}: HTTP {exc.code} {detail}") from None
+        try:  # the whole answer within self.timeout, not each read (a stuck hub ends the call)
+            status, _headers, raw = fetch(req, what=f"{method} {path}", timeout=self.timeout)
+        except DeadlineError as exc:
+            raise WorkshopError(f"the room at {self.base_url}: {exc}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise WorkshopError(
                 f"the room at {self.base_url} did not answer {method} {path} ({exc})"
             ) from None
+        if status >= 400:
+            detail = raw[:300].decode("utf-8", "replace")
+            raise WorkshopError(f"{method} {path}: HTTP {status} {detail}")
         return json.loads(raw) if raw else None
 
     def users(self) -> list[dict[str, Any]]:
