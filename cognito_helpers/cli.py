@@ -5,7 +5,8 @@ Exit codes scripts can rely on:
 * 0: done (for checks: nothing wrong found)
 * 1: the check ran and found a problem (or no known cause matched)
 * 2: bad input or usage (the message says which field and how to fix it)
-* 3: could not reach or use the target (network, credentials, region)
+* 3: could not reach or use the target (network, credentials, region, no answer within
+  the deadline: `--timeout SECONDS` or `COGNITO_TIMEOUT`, 10 s by default)
 
 The client secret is read from ``COGNITO_CLIENT_SECRET``, from ``--secret-file``
 or from a hidden prompt; never from the command line (shell history), and it is

@@ -20,10 +20,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
 import cognito_helpers as ch
+import cognito_helpers.deadline
 from cognito_helpers.exceptions import CognitoHelpersError, InvalidInputError, TokenError
 
 CLIENT = "1example23456789abcdefghij"
@@ -33,11 +35,12 @@ GIVE_UP = 20  # the bad servers stop misbehaving after this (code without deadli
 
 
 @contextmanager
-def bad_server(kind: str, body: bytes = b"{}") -> Iterator[str]:
+def bad_server(kind: str, body: bytes = b"{}", tls: Any = None) -> Iterator[str]:
     """``trickle`` (a byte a second), ``silent`` (accepts, never answers), ``answer`` (200
-    ``body``) or ``error`` (500 at once); yields its URL."""
+    ``body``) or ``error`` (500 at once); yields its URL (https with ``tls``, an SSLContext)."""
     stop = threading.Event()
     hits: list[float] = []
+    paths: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -47,6 +50,7 @@ def bad_server(kind: str, body: bytes = b"{}") -> Iterator[str]:
 
         def do_POST(self) -> None:
             hits.append(time.monotonic())
+            paths.append(self.path)
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if kind == "silent":
                 stop.wait(GIVE_UP)
@@ -74,11 +78,13 @@ def bad_server(kind: str, body: bytes = b"{}") -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        bad_server.hits = hits  # type: ignore[attr-defined]
+        url = f"http{'s' if tls else ''}://127.0.0.1:{server.server_address[1]}"
+        bad_server.hits, bad_server.paths = hits, paths  # type: ignore[attr-defined]
         yield url
     finally:
         stop.set()
@@ -423,3 +429,155 @@ def test_deadline_error_is_a_timeout_and_ours():
     assert isinstance(err, TimeoutError) and isinstance(err, CognitoHelpersError)
     assert (err.what, err.where, err.seconds) == ("InitiateAuth", "h:1", 2.0)
     assert str(err).startswith("InitiateAuth to h:1")
+
+
+# -- TLS and proxies: what the deadline transport does instead of urllib3 ----------------
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(
+            "127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize("kind", ["answer", "trickle"])
+def test_https_endpoint_answers_and_keeps_its_deadline(kind, tls_files, aws_env):
+    import ssl
+
+    import boto3
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    with bad_server(kind, b'{"UserPoolClient": {"ClientId": "x"}}', tls=context) as url:
+        assert url.startswith("https://")
+        cip = ch.deadline.deadline_client(boto3.session.Session(region_name="us-east-1").client(
+            "cognito-idp", endpoint_url=url, verify=tls_files[0]), 2)
+        started = time.monotonic()
+        if kind == "answer":
+            got = cip.describe_user_pool_client(UserPoolId=POOL, ClientId=CLIENT)
+            assert got["UserPoolClient"] == {"ClientId": "x"}
+        else:
+            with pytest.raises(ch.DeadlineError, match="DescribeUserPoolClient"):
+                cip.describe_user_pool_client(UserPoolId=POOL, ClientId=CLIENT)
+        assert time.monotonic() - started < 2 + SLACK
+
+
+def test_https_certificate_is_checked(tls_files, aws_env):
+    import ssl
+
+    import boto3
+    from botocore.exceptions import SSLError
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    with bad_server("answer", tls=context) as url:
+        cip = ch.deadline.deadline_client(boto3.session.Session(region_name="us-east-1").client(
+            "cognito-idp", endpoint_url=url, config=_one_attempt()), 2)
+        with pytest.raises(SSLError):  # not in the default CA bundle
+            cip.describe_user_pool_client(UserPoolId=POOL, ClientId=CLIENT)
+
+
+def _one_attempt():
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard", "total_max_attempts": 1})
+
+
+def test_http_proxy_is_used(aws_env):
+    """Config(proxies=...) (or HTTP_PROXY) sends the call through the proxy, absolute URI."""
+    import boto3
+    from botocore.config import Config
+
+    with bad_server("answer", b'{"UserPoolClient": {}}') as proxy:
+        seen = bad_server.paths  # type: ignore[attr-defined]
+        cip = ch.deadline.deadline_client(boto3.session.Session(region_name="us-east-1").client(
+            "cognito-idp", endpoint_url="http://cognito.invalid:9229",
+            config=Config(proxies={"http": proxy})), 2)
+        cip.describe_user_pool_client(UserPoolId=POOL, ClientId=CLIENT)
+    assert seen == ["http://cognito.invalid:9229/"], seen
+
+
+@contextmanager
+def connect_proxy() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP proxy that answers CONNECT host:port by relaying bytes both ways."""
+    import select
+    import socketserver
+
+    asked: list[str] = []
+
+    class Relay(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            line = self.rfile.readline().decode("latin-1")
+            while self.rfile.readline() not in (b"\r\n", b""):
+                pass
+            method, where, _ = line.split(" ", 2)
+            asked.append(f"{method} {where}")
+            host, port = where.rsplit(":", 1)
+            with socket.create_connection((host, int(port)), timeout=10) as upstream:
+                self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                self.wfile.flush()
+                ends = [self.connection, upstream]
+                while True:
+                    ready, _, _ = select.select(ends, [], [], 10)
+                    if not ready:
+                        return
+                    for end in ready:
+                        data = end.recv(65536)
+                        if not data:
+                            return
+                        (upstream if end is self.connection else self.connection).sendall(data)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Relay)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_through_a_connect_proxy(tls_files, aws_env):
+    import ssl
+
+    import boto3
+    from botocore.config import Config
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    with bad_server("answer", b'{"UserPoolClient": {"ClientId": "y"}}', tls=context) as url, \
+            connect_proxy() as (proxy, asked):
+        cip = ch.deadline.deadline_client(boto3.session.Session(region_name="us-east-1").client(
+            "cognito-idp", endpoint_url=url, verify=tls_files[0],
+            config=Config(proxies={"https": proxy})), 2)
+        got = cip.describe_user_pool_client(UserPoolId=POOL, ClientId=CLIENT)
+    assert got["UserPoolClient"] == {"ClientId": "y"}
+    assert asked == [f"CONNECT {url.removeprefix('https://')}"], asked
