@@ -49,20 +49,26 @@ def _env(tmp: Path) -> dict[str, str]:
     )
 
 
-def _until_ready(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """Start ``argv``; (seconds until JupyterLab answers, longest silence, lines printed)."""
+def _until_ready(argv: list[str], cwd: Path, env: dict[str, str]
+                 ) -> tuple[float, float, int, list[str]]:
+    """Start ``argv``; (seconds until JupyterLab answers, longest silence, lines printed,
+    the seconds each of the Makefile's ``==>`` steps took)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
     stamps: list[float] = [start]
+    steps: list[tuple[float, str]] = []
     port: list[int] = []
 
     def read() -> None:
         assert proc.stdout is not None
         for raw in proc.stdout:
             stamps.append(time.perf_counter())
-            match = _PORT.search(raw.decode(errors="replace"))
+            text = raw.decode(errors="replace")
+            if text.startswith("==> "):  # the Makefile's own step lines (no token in them)
+                steps.append((stamps[-1], text[4:].split(" (")[0].strip()[:40]))
+            match = _PORT.search(text)
             if match and not port:
                 port.append(int(match.group(1)))
 
@@ -96,7 +102,10 @@ def _until_ready(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float
         reader.join(5)
     shown = [t for t in stamps if t <= ready] + [ready]
     silence = max(b - a for a, b in itertools.pairwise(shown))
-    return ready - start, silence, len(shown) - 2
+    ends = [t for t, _ in steps[1:]] + [ready]
+    took = [f"{name} {end - t:.1f} s" for (t, name), end in zip(steps, ends, strict=True)
+            if t <= ready]
+    return ready - start, silence, len(shown) - 2, took
 
 
 def bench() -> list[Result]:
@@ -111,7 +120,8 @@ def bench() -> list[Result]:
                        check=True, capture_output=True)
         subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", head], check=True,
                        capture_output=True)
-        ours, ours_quiet, ours_lines = _until_ready(["make", "lab"], clone, _env(tmp / "ours"))
+        ours, ours_quiet, ours_lines, steps = _until_ready(["make", "lab"], clone,
+                                                           _env(tmp / "ours"))
         venv = tmp / "core"
         pip = f"{venv}/bin/python -m pip install --quiet"
         script = " && ".join([
@@ -120,11 +130,13 @@ def bench() -> list[Result]:
             f"exec {venv}/bin/jupyter lab --ServerApp.ip=127.0.0.1 {' '.join(root_flag)} "
             f"--ServerApp.root_dir={clone}",
         ])
-        core, core_quiet, _ = _until_ready(["sh", "-c", script], clone, _env(tmp / "core"))
+        core, core_quiet, _, _ = _until_ready(["sh", "-c", script], clone, _env(tmp / "core"))
     return [Result(
         "make lab on a fresh clone, until JupyterLab answers", ours, core, "s",
         baseline_name="the core set alone, same steps", goal="<= 40 s", ok=ours <= 40,
         notes=[f"one run each; {ours_lines} lines printed before ready, longest silence "
                f"{ours_quiet:.1f} s (core set by hand, silent: {core_quiet:.1f} s)",
+               "steps (from each '==>' line to the next, the last to ready): "
+               + ", ".join(steps),
                "pip installs from the warmed .bench-cache/pip (see install)"],
     )]
