@@ -102,10 +102,17 @@ def _until_ready(argv: list[str], cwd: Path, env: dict[str, str]
         reader.join(5)
     shown = [t for t in stamps if t <= ready] + [ready]
     silence = max(b - a for a, b in itertools.pairwise(shown))
-    ends = [t for t, _ in steps[1:]] + [ready]
-    took = [f"{name} {end - t:.1f} s" for (t, name), end in zip(steps, ends, strict=True)
-            if t <= ready]
-    return ready - start, silence, len(shown) - 2, took
+    return ready - start, silence, len(shown) - 2, _step_times(steps, ready)
+
+
+def _step_times(steps: list[tuple[float, str]], ready: float) -> list[str]:
+    """'name N.N s' for each step line seen before ``ready``: until the next one, the last
+    until ready."""
+    before = [(t, name) for t, name in steps if t <= ready]
+    if not before:
+        return []
+    ends = [t for t, _ in before[1:]] + [ready]
+    return [f"{name} {end - t:.1f} s" for (t, name), end in zip(before, ends, strict=True)]
 
 
 def bench() -> list[Result]:
