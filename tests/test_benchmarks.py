@@ -136,3 +136,19 @@ def test_retry_watch_sees_botocore_sleeping_between_retries(tmp_path):
     _, sleeps = nbwatch.read(tmp_path)
     assert [(x["notebook"], x["kind"], x["caller"]) for x in sleeps] == [
         ("99-x.ipynb", "botocore", "botocore.endpoint")]
+
+
+def test_lab_step_times_and_percentiles():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks._servers import percentile
+        from benchmarks.bench_lab import _step_times
+    finally:
+        sys.path.remove(str(ROOT))
+    # each step until the next, the last until ready; lines after ready are not steps
+    assert _step_times([(1.0, "creating .venv"), (3.5, "starting JupyterLab"), (9.0, "late")],
+                       5.0) == ["creating .venv 2.5 s", "starting JupyterLab 1.5 s"]
+    assert _step_times([], 5.0) == []  # the core set by hand prints no step lines
+    values = [float(i) for i in range(1, 101)]
+    assert percentile(values, 50) == 50.0 and percentile(values, 99) == 99.0
+    assert percentile([7.0], 99) == 7.0
