@@ -229,9 +229,13 @@ def _error_text(status: int, data: bytes) -> str:
     return f"HTTP {status} {str(kind)[:80]}"
 
 
-def _call(conn: http.client.HTTPConnection, target: Target) -> str:
-    """One sign-in on ``conn``; '' when tokens came back, else what went wrong."""
-    conn.request("POST", "/", target.body, {**HEADERS, "X-Amz-Target": TARGET + "InitiateAuth"})
+def _call(conn: http.client.HTTPConnection, target: Target, close: bool = False) -> str:
+    """One sign-in on ``conn`` (``close``: asking the server to close it after the answer);
+    '' when tokens came back, else what went wrong."""
+    headers = {**HEADERS, "X-Amz-Target": TARGET + "InitiateAuth"}
+    if close:
+        headers["Connection"] = "close"
+    conn.request("POST", "/", target.body, headers)
     resp = conn.getresponse()
     data = resp.read()
     if resp.status == 200 and b'"AccessToken"' in data:
@@ -239,9 +243,10 @@ def _call(conn: http.client.HTTPConnection, target: Target) -> str:
     return _error_text(resp.status, data)
 
 
-def hammer(target: Target, threads: int, seconds: float) -> Load:
+def hammer(target: Target, threads: int, seconds: float, reconnect: bool = False) -> Load:
     """``threads`` threads, each on its own keep-alive connection (re-opened when the
-    server closes it), sign in as fast as answered for ``seconds``."""
+    server closes it; with ``reconnect``, a new one for every call), sign in as fast as
+    answered for ``seconds``."""
     host, port = target.address
     start = threading.Barrier(threads + 1)
     results: list[Load] = []
@@ -255,10 +260,12 @@ def hammer(target: Target, threads: int, seconds: float) -> Load:
         try:
             while (now := time.perf_counter()) < deadline[0]:
                 try:
-                    err = _call(conn, target)
+                    err = _call(conn, target, close=reconnect)
                 except (OSError, http.client.HTTPException) as exc:
                     conn.close()
                     err = f"{type(exc).__name__}"
+                if reconnect:
+                    conn.close()
                 mine.latencies.append(time.perf_counter() - now)
                 if err:
                     mine.errors += 1
