@@ -62,6 +62,8 @@ _log = logging.getLogger(__name__)
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 MAX_BODY = 1024 * 1024
+# How often the serving loop looks for stop(): stop() takes at most this long (as LocalCognito).
+_STOP_POLL_INTERVAL = 0.02
 _METHOD = re.compile(r"[A-Z][A-Z-]{0,19}")
 # What an answer's message may echo that must not be printed: JWTs (whole or cut),
 # and long runs of base64/hex (hashes, secrets, refresh tokens). Client ids (26
@@ -234,8 +236,12 @@ class InspectingProxy:
                 "choose another --port, or 0 for a free one."
             ) from None
         self._server.daemon_threads = True
+        # stop() waits for the serving loop to notice; socketserver polls every 0.5 s by default.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="inspecting-proxy", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _STOP_POLL_INTERVAL},
+            name="inspecting-proxy",
+            daemon=True,
         )
         self._thread.start()
         return self
