@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README.md):
 #   make lab    create .venv if needed (requirements.txt), then open JupyterLab on the repository, in notebooks/
-#   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test
+#   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test (on 2 workers)
 #   make bench  every benchmark against its baseline; regenerates README's table (README, "Benchmarks")
 #   make site   build the static site (the apps and two lessons, run in the browser) into site/_output
 PYTHON ?= python3
@@ -44,8 +44,11 @@ lab: $(STAMP)
 	@echo "==> starting JupyterLab on the repository, in notebooks/ (JupyterLab prints its URL; the local Cognito starts with the first notebook; Ctrl-C stops)"
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) --ServerApp.root_dir=$(LAB_ROOT) --LabApp.default_url=/lab/tree/$(LAB_START)
 
+# Two workers (pytest-xdist), the machine's two cores: tests are handed out one by one, except
+# that a notebook's cells, and the tests sharing a module- or session-scoped fixture, stay on
+# one worker (tests/conftest.py, notebooks/conftest.py). `pytest` alone still runs serially.
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

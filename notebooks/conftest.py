@@ -24,6 +24,34 @@ REAL_TARGET_VARS = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        path = Path(str(item.path))
+        if path.suffix == ".ipynb" and path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group(f"notebooks/{path.name}"))
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook, on the controller
+def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
+    """Stop before running if a worker's notebook cells lost their group.
+
+    pytest-xdist 3.8 groups by appending ``@group`` to the node ids, which pytest 9.2 no
+    longer lets it do (pytest-dev/pytest-xdist#1386): the cells of one notebook would go to
+    two kernels and fail with NameErrors. requirements-test.txt keeps pytest below 9.2.
+    """
+    lost = [i for i in ids if ".ipynb::" in i and "@" not in i.rsplit("::", 1)[-1]]
+    if lost:
+        pytest.exit(
+            f"{len(lost)} notebook cells were not kept on one worker (first: {lost[0]}): a"
+            " notebook's cells need one kernel. Run with --dist loadgroup (make test does) and"
+            f" the pytest of requirements-test.txt (this is {pytest.__version__}; 9.2 breaks"
+            " pytest-xdist 3.8's loadgroup, pytest-dev/pytest-xdist#1386).",
+            returncode=4,
+        )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     option = config.option
     path = getattr(option, "nbval_sanitize_with", None)

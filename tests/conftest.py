@@ -1,4 +1,9 @@
-"""Shared fixtures: one local Cognito per test session, a fresh demo pool per test."""
+"""Shared fixtures: one local Cognito per test session, a fresh demo pool per test.
+
+``make test`` runs the suite on two workers (``pytest -n 2 --dist loadgroup``, pytest-xdist).
+Tests are handed out one by one, except those that share a fixture wider than a test: see
+``pytest_collection_modifyitems`` below.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,36 @@ import pytest
 
 from cognito_helpers.local.demo import DemoPool
 from cognito_helpers.local.server import LocalCognito
+
+# The fixtures of this file are cheap (a LocalCognito starts in ~0.15 s): each worker has its
+# own, so their users are handed out one by one. Fixtures of pytest and its plugins: likewise.
+_PER_WORKER = {"", "tests"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (it runs only on its workers)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep on one worker the tests that share a module- or session-scoped fixture.
+
+    Such tests see each other's effects on the shared object as in a serial run, and the
+    fixture (a JupyterHub, a Chromium and a JupyterLab, a compiled client) starts once
+    instead of once per worker. The group is where the widest such fixture is defined: a
+    test module, or a directory's conftest.py (tests/browser: one group). A test that has
+    an ``xdist_group`` mark already keeps it.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        owners = {
+            fixturedef.baseid
+            for defs in info.name2fixturedefs.values()
+            for fixturedef in defs
+            if fixturedef.scope != "function" and fixturedef.baseid not in _PER_WORKER
+        }
+        if owners:
+            item.add_marker(pytest.mark.xdist_group(min(owners, key=len)))
 
 
 @pytest.fixture(scope="session")

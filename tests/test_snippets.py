@@ -85,6 +85,16 @@ LANGS = list(LANGUAGES)
 SIGNIN_LANGS = [k for k, lang in LANGUAGES.items() if lang.ci == CI_SIGNIN]
 
 
+def _one_worker_per_lang(langs: list[str]) -> list:
+    """``lang`` parameters whose tests share one pytest-xdist worker per language (make test:
+    ``-n 2 --dist loadgroup``), so that ``toolchain`` builds each snippet once, not per worker."""
+    return [pytest.param(lang, marks=pytest.mark.xdist_group(f"snippets-{lang}")) for lang in langs]
+
+
+BY_LANG = _one_worker_per_lang(LANGS)
+SIGNIN_BY_LANG = _one_worker_per_lang(SIGNIN_LANGS)
+
+
 def _base_env(tmp: Path) -> dict[str, str]:
     """A clean environment: no proxy, no AWS profile or metadata service, a UTF-8 locale."""
     env = {
@@ -329,7 +339,7 @@ def test_published_vectors_agree_with_secret_hash() -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_snippet_hash_equals_secret_hash(toolchain, lang: str, case: str) -> None:
     tc = toolchain(lang)
     cmd = _hash_tool(tc)
@@ -339,7 +349,7 @@ def test_snippet_hash_equals_secret_hash(toolchain, lang: str, case: str) -> Non
 
 
 @pytest.mark.parametrize("case", ["vector1", "japanese"])
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_snippet_mistake_sends_what_the_notebook_says(toolchain, lang: str, case: str) -> None:
     tc = toolchain(lang)
     cmd = _hash_tool(tc)
@@ -351,7 +361,7 @@ def test_snippet_mistake_sends_what_the_notebook_says(toolchain, lang: str, case
 
 
 @pytest.mark.parametrize("value", ["1", "other", "HEX"])
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_snippet_refuses_an_unknown_mistake(toolchain, lang: str, value: str) -> None:
     """SNIPPET_MISTAKE=1 (or another snippet's name) is refused, never the right code by surprise."""
     tc = toolchain(lang)
@@ -371,7 +381,7 @@ def test_snippet_refuses_an_unknown_mistake(toolchain, lang: str, value: str) ->
 # -- the sign-in against the local Cognito ---------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_snippet_signs_in(toolchain, request, lang: str) -> None:
     tc = toolchain(lang)
     cmd = _signin_tool(tc)
@@ -404,7 +414,7 @@ def _user_where(local_cognito, demo, lang: str, *, mistake_shows: bool):
     return dataclasses.replace(demo, username=user)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
     tc = toolchain(lang)
     cmd = _signin_tool(tc)
@@ -417,6 +427,7 @@ def test_snippet_mistake_is_refused(toolchain, request, lang: str) -> None:
         assert secret not in done.stdout + done.stderr
 
 
+@pytest.mark.xdist_group("snippets-java")
 def test_java_url_safe_mistake_signs_in_when_the_hash_has_no_plus_or_slash(
         toolchain, local_cognito, demo) -> None:
     """Notebook 10's point, with the real SignIn.java: the bug locks out only some users."""
@@ -428,6 +439,7 @@ def test_java_url_safe_mistake_signs_in_when_the_hash_has_no_plus_or_slash(
     assert (done.returncode, done.stdout) == (0, "signed in: got tokens\n"), done.stderr
 
 
+@pytest.mark.xdist_group("snippets-java")
 def test_java_unit_tests_ran_on_the_public_vectors(toolchain) -> None:
     """`mvn test` ran SecretHashTest (JUnit 5 through Surefire) and every test passed."""
     tc = toolchain("java")
@@ -438,6 +450,7 @@ def test_java_unit_tests_ran_on_the_public_vectors(toolchain) -> None:
     assert counts == {"tests": "4", "failures": "0", "errors": "0", "skipped": "0"}
 
 
+@pytest.mark.xdist_group("snippets-shell")
 def test_snippet_reports_wrong_password(toolchain, demo) -> None:
     """The error path prints AWS's code and message, not a stack trace (shell: no SDK)."""
     tc = toolchain("shell")
@@ -450,7 +463,7 @@ def test_snippet_reports_wrong_password(toolchain, demo) -> None:
 # -- rendered snippets (what `python -m cognito_helpers snippet` prints) -----------
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", BY_LANG)
 def test_rendered_snippet_hash(toolchain, tmp_path: Path, lang: str) -> None:
     _hash_tool(toolchain(lang))  # skip/fail like the repository's snippet
     username, client_id, secret = CASES["polish"]
@@ -462,7 +475,7 @@ def test_rendered_snippet_hash(toolchain, tmp_path: Path, lang: str) -> None:
     assert done.stdout == secret_hash(username, client_id, secret) + "\n"
 
 
-@pytest.mark.parametrize("lang", SIGNIN_LANGS)
+@pytest.mark.parametrize("lang", SIGNIN_BY_LANG)
 def test_rendered_snippet_signs_in(toolchain, demo, tmp_path: Path, lang: str) -> None:
     _signin_tool(toolchain(lang))
     files = render_files(lang, client_id=demo.client_id, username=demo.username,
@@ -631,6 +644,7 @@ def test_run_snippet_refuses_what_it_cannot_run() -> None:
         run_snippet("python", "hash", env={})  # no COGNITO_CLIENT_ID: the snippet exits 1 on stderr
 
 
+@pytest.mark.xdist_group("snippets-java")
 def test_java_needs_a_utf8_locale_for_non_ascii_usernames(toolchain) -> None:
     """What SecretHash.java warns about: in the C locale, the JVM decodes the environment as ASCII."""
     tc = toolchain("java")
