@@ -670,3 +670,47 @@ def test_cli_a_full_disk_after_the_pool_exists_then_down_finishes(local_cognito,
     down = _cli("down", "--out", str(out))
     assert down.returncode == 0, down.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("action", ["room", "status"])
+def test_cli_room_and_status_with_a_bad_dir_say_so(tmp_path: Path, action: str):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for bad in ([str(a_file)] if action == "status" else [str(a_file), str(a_file / "sub"),
+                                                           "/proc/1/x"]):
+        extra = ["-n", "1", "--port", "7399"] if action == "room" else []
+        result = _cli(action, "--dir", bad, *extra)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr and result.stderr.startswith("error: --dir: ")
+    assert a_file.read_text() == "x"
+
+
+def test_cli_room_with_a_file_as_workshop_names_the_flag(tmp_path: Path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    result = _cli("room", "--workshop", str(a_file), "--dir", str(tmp_path / "room"),
+                  "--port", "7399")
+    assert result.returncode == 2 and result.stderr.startswith("error: --workshop: ")
+    assert "not a directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_room_settings_never_go_through_a_planted_link(tmp_path: Path):
+    from cognito_helpers.workshop.room import write_settings
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    room = tmp_path / "room"
+    room.mkdir()
+    (room / "room.json").symlink_to(victim)
+    with pytest.raises(InvalidInputError, match="--dir"):
+        write_settings(room, port=7399)
+    assert victim.read_text() == "precious\n" and (room / "room.json").is_symlink()
+
+
+def test_status_skips_a_progress_file_that_is_not_text(tmp_path: Path):
+    from cognito_helpers.workshop.room import PROGRESS_FILE, read_progress
+
+    record = tmp_path / "home" / "p-01" / PROGRESS_FILE
+    record.parent.mkdir(parents=True)
+    record.write_bytes(b'\xff\xfe{"exercise": "x"\n{"exercise": "02.1", "passed": true}\n')
+    assert read_progress(tmp_path) == {"p-01": {"02.1": True}}

@@ -79,7 +79,7 @@ def _cmd_room(args: Any) -> int:
         from .files import _load_state
         from .room import enable_room_sign_in
 
-        state = _load_state(Path(args.workshop))
+        state = _load_state(Path(args.workshop), field="--workshop")
         if state is None or state.get("status") != "ready":
             raise InvalidInputError(
                 "--workshop", f"{args.workshop} holds no ready workshop; run 'workshop up' first."

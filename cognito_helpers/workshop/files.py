@@ -55,17 +55,17 @@ def _occupied(path: Path) -> str:
     return f"{path} is {kind} this tool did not create (left as it is)"
 
 
-def _open_own_dir(path: Path) -> int:
+def _open_own_dir(path: Path, field: str = "--out") -> int:
     """A descriptor of ``path``, a real directory (never through a symlink) owned by us."""
     try:
         fd = os.open(path, _DIR_FLAGS)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise InvalidInputError("--out", f"{_occupied(path)}; nothing was written there.") from None
-        raise InvalidInputError("--out", f"cannot open {path} ({_why(exc)}).") from None
+            raise InvalidInputError(field, f"{_occupied(path)}; nothing was written there.") from None
+        raise InvalidInputError(field, f"cannot open {path} ({_why(exc)}).") from None
     if os.fstat(fd).st_uid != os.geteuid():
         os.close(fd)
-        raise InvalidInputError("--out", f"{path} belongs to another user; nothing was written there.")
+        raise InvalidInputError(field, f"{path} belongs to another user; nothing was written there.")
     return fd
 
 
@@ -92,7 +92,7 @@ def _private_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_private(path: Path, text: str, *, replace: bool = False) -> None:
+def _write_private(path: Path, text: str, *, replace: bool = False, field: str = "--out") -> None:
     """Write ``text`` to a new file ``path``, mode 600, never following a symlink.
 
     A new file is created exclusively (``O_EXCL | O_NOFOLLOW``): whatever already
@@ -103,7 +103,7 @@ def _write_private(path: Path, text: str, *, replace: bool = False) -> None:
     (occupied, ENOSPC, EACCES...) is an :class:`InvalidInputError` naming the
     path and the reason, and leaves no partial file behind.
     """
-    dir_fd = _open_own_dir(path.parent)
+    dir_fd = _open_own_dir(path.parent, field)
     name = path.name
     target = f".{name}.tmp" if replace else name
     try:
@@ -113,19 +113,19 @@ def _write_private(path: Path, text: str, *, replace: bool = False) -> None:
             except FileNotFoundError:
                 old = None
             if old is not None and (not stat.S_ISREG(old.st_mode) or old.st_uid != os.geteuid()):
-                raise InvalidInputError("--out", f"{_occupied(path)}; it was not rewritten.")
+                raise InvalidInputError(field, f"{_occupied(path)}; it was not rewritten.")
         try:
             fd = os.open(target, _NEW_FILE_FLAGS, 0o600, dir_fd=dir_fd)
         except FileExistsError:
             raise InvalidInputError(
-                "--out", f"{_occupied(path.parent / target)}; nothing was written there."
+                field, f"{_occupied(path.parent / target)}; nothing was written there."
             ) from None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise InvalidInputError(
-                    "--out", f"{_occupied(path.parent / target)}; nothing was written there."
+                    field, f"{_occupied(path.parent / target)}; nothing was written there."
                 ) from None
-            raise InvalidInputError("--out", f"cannot write {path} ({_why(exc)}).") from None
+            raise InvalidInputError(field, f"cannot write {path} ({_why(exc)}).") from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 os.fchmod(fh.fileno(), 0o600)
@@ -135,7 +135,7 @@ def _write_private(path: Path, text: str, *, replace: bool = False) -> None:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.unlink(target, dir_fd=dir_fd)  # ours, half written
-            raise InvalidInputError("--out", f"cannot write {path} ({_why(exc)}).") from None
+            raise InvalidInputError(field, f"cannot write {path} ({_why(exc)}).") from None
     finally:
         os.close(dir_fd)
 
@@ -178,7 +178,7 @@ def _save_state(out_dir: Path, state: dict[str, Any], *, first: bool = False) ->
     _write_private(_state_path(out_dir), json.dumps(state, indent=2) + "\n", replace=not first)
 
 
-def _load_state(out_dir: Path) -> dict[str, Any] | None:
+def _load_state(out_dir: Path, field: str = "--out") -> dict[str, Any] | None:
     path = _state_path(out_dir)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -188,16 +188,16 @@ def _load_state(out_dir: Path) -> dict[str, Any] | None:
         return None
     except NotADirectoryError:
         raise InvalidInputError(
-            "--out", f"{out_dir} is not a directory (a file is at it, or on its path); "
-            "give a new directory to up, or to down the one up wrote."
+            field, f"{out_dir} is not a directory (a file is at it, or on its path); "
+            "give a directory: a new one to up, the one up wrote to down and room."
         ) from None
     except (OSError, ValueError) as exc:
         raise InvalidInputError(
-            "--out", f"{path} is not a workshop state file ({exc.__class__.__name__}); "
+            field, f"{path} is not a workshop state file ({exc.__class__.__name__}); "
             "pass --workshop-id to find the pool by its tag instead."
         ) from None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        raise InvalidInputError("--out", f"{path} is not a version-{STATE_VERSION} workshop state file")
+        raise InvalidInputError(field, f"{path} is not a version-{STATE_VERSION} workshop state file")
     return state
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from ..exceptions import ConfigurationError, InvalidInputError
 from ..lessons.exercises import PROGRESS_ENV  # where check cells record what passed
+from .files import _write_private
 
 __all__ = [
     "CONFIG_FILE",
@@ -104,12 +105,34 @@ def write_settings(
     if not isinstance(port, int) or not 0 < port < 65536:
         raise InvalidInputError("port", f"{port!r} is not a port number (1-65535).")
     room = Path(room_dir).resolve()
-    room.mkdir(mode=0o700, parents=True, exist_ok=True)
-    (room / "home").mkdir(mode=0o700, exist_ok=True)
+    try:
+        room.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (room / "home").mkdir(mode=0o700, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InvalidInputError(
+            "--dir", f"{room} is not a directory (a file is at it, or on its path); give a "
+            "directory for the room's state, e.g. --dir room-data."
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(
+            "--dir", f"cannot create {room} ({exc.strerror or exc.__class__.__name__}); give a "
+            "directory you can write, e.g. --dir room-data."
+        ) from None
     previous: dict[str, Any] = {}
     settings_file = room / "room.json"
-    if settings_file.exists():  # keep the instructor token across restarts
-        previous = json.loads(settings_file.read_text(encoding="utf-8"))
+    try:  # keep the instructor token across restarts; never read through a symlink
+        fd = os.open(settings_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(fd, encoding="utf-8") as fh:
+            previous = json.loads(fh.read())
+        if not isinstance(previous, dict):
+            raise ValueError("not an object")
+    except FileNotFoundError:
+        previous = {}
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError(
+            "--dir", f"{settings_file} is not a room settings file ({exc.__class__.__name__}); "
+            "move it away (a new room gets a new instructor token) or give another --dir."
+        ) from None
     settings = {
         "room_dir": str(room),
         "bind_url": f"http://{host}:{port}",
@@ -125,10 +148,8 @@ def write_settings(
         "workshop_dir": str(Path(workshop_dir).resolve()) if workshop_dir else "",
         "notebooks": str(REPO / "notebooks"),
     }
-    fd = os.open(settings_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        json.dump(settings, fh, indent=2)
+    # owner-only, never through a symlink, and only over a room.json of ours
+    _write_private(settings_file, json.dumps(settings, indent=2), replace=True, field="--dir")
     return settings_file
 
 
@@ -173,12 +194,25 @@ def pre_spawn_hook(spawner: Any) -> None:
 def read_progress(room_dir: str | os.PathLike[str]) -> dict[str, dict[str, bool]]:
     """Per participant, each exercise's latest result, from their own home's record."""
     out: dict[str, dict[str, bool]] = {}
-    homes = Path(room_dir) / "home"
-    for home in sorted(homes.iterdir()) if homes.is_dir() else []:
+    room = Path(room_dir)
+    if room.exists() and not room.is_dir():
+        raise InvalidInputError("--dir", f"{room} is not a directory; give the room's --dir.")
+    homes = room / "home"
+    try:
+        listed = sorted(homes.iterdir()) if homes.is_dir() else []
+    except OSError as exc:
+        raise InvalidInputError(
+            "--dir", f"cannot read {homes} ({exc.strerror or exc.__class__.__name__})."
+        ) from None
+    for home in listed:
         record = home / PROGRESS_FILE
         results: dict[str, bool] = {}
-        if record.is_file():
-            for line in record.read_text(encoding="utf-8").splitlines():
+        try:  # a participant's own file: unreadable or not UTF-8 is their problem, not ours
+            text = record.read_text(encoding="utf-8", errors="replace") if record.is_file() else ""
+        except OSError:
+            text = ""
+        if text:
+            for line in text.splitlines():
                 try:
                     entry = json.loads(line)
                     results[str(entry["exercise"])] = bool(entry["passed"])
