@@ -337,3 +337,26 @@ def test_unknown_user(cip, demo):
         AuthParameters={"USERNAME": "nobody"},
     )
     assert code == ("UserNotFoundException", "User does not exist.")
+
+
+def test_unanswered_sessions_are_bounded_and_expired_ones_dropped(monkeypatch):
+    # USER_AUTH's first step needs no password: what it keeps must not grow without end
+    # (issue 12 item 6, as for USER_SRP_AUTH's challenges).
+    from cognito_helpers import LocalCognito
+    from cognito_helpers.local import user_auth
+
+    monkeypatch.setattr(user_auth, "MAX_PENDING", 3)
+    with LocalCognito() as lc:
+        demo, cip = lc.demo(), lc.client()
+        app = (demo.public_client_id, None, demo)
+        first = start(cip, app)
+        for _ in range(4):
+            last = start(cip, app)
+        layer = lc._layer
+        assert layer is not None and len(layer._user_auth) == 3
+        assert error_of(respond, cip, app, first, "SELECT_CHALLENGE", ANSWER="PASSWORD") == (
+            "NotAuthorizedException", "Invalid session for the user.")
+        assert respond(cip, app, last, "SELECT_CHALLENGE", ANSWER="PASSWORD")["ChallengeName"]
+        lc.advance_clock(3 * 60 + 1)
+        start(cip, app)
+        assert len(layer._user_auth) == 1  # the expired ones went when a new one came

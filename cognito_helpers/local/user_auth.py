@@ -37,12 +37,13 @@ from .answers import AwsFault
 from .srp import is_valid_public_value, start_challenge
 from .tokens import mint_tokens
 
-__all__ = ["USER_AUTH_CHALLENGES", "ChoiceBasedSignIn", "available_challenges"]
+__all__ = ["MAX_PENDING", "USER_AUTH_CHALLENGES", "ChoiceBasedSignIn", "available_challenges"]
 
 # The order the API reference lists them in (ChallengeResponseType, SELECT_CHALLENGE).
 USER_AUTH_CHALLENGES = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP")
 _DEFAULT_FIRST_FACTORS = ("PASSWORD",)  # SignInPolicyType: PASSWORD unless set otherwise
 _DEFAULT_SESSION_MINUTES = 3  # CreateUserPoolClient AuthSessionValidity: 3 minutes by default
+MAX_PENDING = 2000  # USER_AUTH sessions waiting for an answer at once (oldest dropped first)
 
 
 def available_challenges(pool: Any, user: Any) -> list[str]:
@@ -179,13 +180,20 @@ class ChoiceBasedSignIn:
     ) -> Any:
         session = _new_session()
         minutes = client.extended_config.get("AuthSessionValidity") or _DEFAULT_SESSION_MINUTES
+        now = self.clock.now()
+        while self._user_auth:  # starting one needs no password: keep only live ones, bounded
+            oldest = next(iter(self._user_auth))
+            if self._user_auth[oldest].expires > now and len(self._user_auth) < MAX_PENDING:
+                break
+            del self._user_auth[oldest]
+            self._sessions.pop(oldest, None)
         self._user_auth[session] = _Step(
             pool.id,
             client.id,
             user.username,
             name,
             tuple(available),
-            self.clock.now() + 60 * float(minutes),
+            now + 60 * float(minutes),
         )
         self._sessions[session] = user.username  # the canonical name the hash must cover
         answer: dict[str, Any] = {
