@@ -71,7 +71,7 @@ DEFAULT_TIMEOUT = 10.0
 #: The longest deadline accepted (an hour): beyond it, a typo more likely than a wish.
 MAX_TIMEOUT = 3600.0
 
-HOW_TO_CHANGE = f"timeout= in Python, --timeout SECONDS on the CLI, or ${TIMEOUT_ENV} set it"
+HOW_TO_CHANGE = f"--timeout SECONDS on the CLI, timeout= in Python, or ${TIMEOUT_ENV}"
 
 _MAX_ANSWER = 16 * 1024 * 1024
 _IDLE_PER_HOST = 10
@@ -124,8 +124,8 @@ def resolve_timeout(
 def deadline_message(what: str, where: str, seconds: float) -> str:
     """What did not answer, where, in how long, and how to give it longer (no secret)."""
     return (
-        f"{what} to {where} gave no complete answer within {seconds:g} s, the deadline "
-        f"({HOW_TO_CHANGE}). Is the endpoint the right one, and up?"
+        f"{what} to {where} gave no complete answer within {seconds:g} s (the deadline; "
+        f"change it with {HOW_TO_CHANGE}). Is the endpoint the right one, and up?"
     )
 
 
