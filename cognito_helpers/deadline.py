@@ -59,6 +59,7 @@ __all__ = [
     "calls_within",
     "deadline_client",
     "deadline_message",
+    "deadline_opener",
     "fetch",
     "has_deadline",
     "resolve_timeout",
