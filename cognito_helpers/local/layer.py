@@ -36,6 +36,7 @@ from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
 from .clock import Clock
+from .fairlock import FairLock
 from .lockout import Lockout, PasswordLockout
 from .oauth import OAuthEndpoints, OAuthStore
 from .outbox import OutboxEndpoint
@@ -113,7 +114,8 @@ class FidelityLayer(
         self._sessions: dict[str, str] = {}  # session -> canonical username
         self._srp: OrderedDict[str, PendingSrp] = OrderedDict()  # secret block -> challenge, oldest first
         self._pending_srp_a: dict[str, str] = {}  # moto session -> SRP_A, until the answer
-        self._lock = threading.RLock()
+        # every read and change of moto's state, one call at a time, first come first served
+        self._lock = FairLock()
         self._request = threading.local()  # the current request's signed region
         self.oauth_store = OAuthStore()  # codes and sessions of the OAuth endpoints
         self._oauth = OAuthEndpoints(self)
