@@ -27,6 +27,7 @@ contains a token in full (:func:`~cognito_helpers.redact.mask`).
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import time
 import urllib.error
@@ -38,6 +39,7 @@ import jwt
 
 from .exceptions import DeadlineError, InvalidInputError, TokenError
 from .redact import mask
+from .validate import mapping, number, shown, text
 
 __all__ = [
     "TokenParts",
@@ -62,6 +64,8 @@ _CLAIMS_OF: dict[str, tuple[str, str]] = {
 
 def expected_issuer(region: str, user_pool_id: str) -> str:
     """The ``iss`` every token of ``user_pool_id`` carries (also on the local Cognito)."""
+    text("region", region)
+    text("user_pool_id", user_pool_id)
     if not region or not user_pool_id:
         raise InvalidInputError(
             "user_pool_id", "region and user pool id are both needed to build the issuer."
@@ -72,6 +76,8 @@ def expected_issuer(region: str, user_pool_id: str) -> str:
 def jwks_url(region: str, user_pool_id: str, endpoint_url: str | None = None) -> str:
     """Where the pool's public keys are served: the issuer's address on AWS, or
     ``{endpoint_url}/{user_pool_id}/.well-known/jwks.json`` on a local endpoint."""
+    text("endpoint_url", endpoint_url, optional=True)
+    text("user_pool_id", user_pool_id)
     if not endpoint_url:
         return f"{expected_issuer(region, user_pool_id)}/.well-known/jwks.json"
     if not user_pool_id:
@@ -86,17 +92,22 @@ def fetch_jwks(url: str, *, timeout: float | None = None) -> dict[str, Any]:
     ``$COGNITO_TIMEOUT``, else 10); past it, the TokenError says so (its
     ``__cause__`` is the :class:`~cognito_helpers.exceptions.DeadlineError`).
     """
-    from .deadline import fetch
+    from .deadline import fetch, resolve_timeout
 
-    scheme = urllib.parse.urlsplit(url).scheme
-    if scheme not in ("http", "https"):
-        raise InvalidInputError("url", f"{url!r} is not an http(s) address of a JWKS.")
+    text("url", url, what="an http(s) URL (str)")
+    resolve_timeout(timeout)  # refused here: below, a ValueError is a failed fetch
+    try:
+        scheme = urllib.parse.urlsplit(url).scheme
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https") or not url.isascii() or not url.isprintable():
+        raise InvalidInputError("url", f"{shown(url, 200)} is not an http(s) address of a JWKS.")
     try:
         status, _headers, body = fetch(url, what="GET of the JWKS", timeout=timeout,
                                        limit=1024 * 1024)
     except DeadlineError as exc:
         raise TokenError(f"cannot fetch the JWKS at {url}: {exc}") from exc
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise TokenError(
             f"cannot fetch the JWKS at {url}: {reason}. Is the endpoint running and reachable?"
@@ -163,7 +174,15 @@ def with_edited_claims(token: str, **changes: Any) -> str:
     attacker's edit looks like. Verification must refuse it (notebook 05)."""
     header, _, signature = _require_jwt(token).split(".")
     claims = dict(peek_token(token).claims, **changes)
-    payload = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii")
+    try:
+        encoded = json.dumps(claims, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            "changes", f"a claim must be JSON (text, number, bool, None, list, dict): {exc}."
+        ) from None
+    except UnicodeEncodeError:
+        raise InvalidInputError("changes", "a claim holds a lone surrogate, not valid text.") from None
+    payload = base64.urlsafe_b64encode(encoded).decode("ascii")
     return f"{header}.{payload.rstrip('=')}.{signature}"
 
 
@@ -250,8 +269,13 @@ def verify_token(
     Raises :class:`TokenError` naming the first check that fails.
     """
     token = _require_jwt(token)
-    if token_use not in (None, "id", "access"):
-        raise InvalidInputError("token_use", f"{token_use!r}: use 'id', 'access' or None.")
+    if not isinstance(token_use, (str, type(None))) or token_use not in (None, "id", "access"):
+        raise InvalidInputError("token_use", f"{shown(token_use)}: use 'id', 'access' or None.")
+    mapping("jwks", jwks, values=None, what="the pool's JWKS (a dict with 'keys', fetch_jwks())")
+    text("issuer", issuer)
+    text("client_id", client_id)
+    number("leeway", leeway, minimum=0, maximum=86_400, unit="seconds")
+    number("at", at, optional=True, minimum=0, maximum=2**40, unit="(epoch seconds)")
     masked = mask(token)
     try:
         header = jwt.get_unverified_header(token)
@@ -322,6 +346,11 @@ def verify_for_target(
     """:func:`verify_token` against a :class:`~cognito_helpers.target.Target`: fetch its
     pool's JWKS (from its endpoint when it has one, within ``timeout`` seconds) and expect
     its issuer and app client."""
+    from .target import TARGET_FIELDS, TARGET_OPTIONAL
+    from .validate import with_text_fields
+
+    with_text_fields("target", target, TARGET_FIELDS, "a Target (get_target())",
+                     optional=TARGET_OPTIONAL)
     url = jwks_url(target.region, target.user_pool_id, target.endpoint_url)
     return verify_token(
         token,

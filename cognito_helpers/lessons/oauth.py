@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import http.cookiejar
 import json
 import secrets
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from ..exceptions import InvalidInputError
+from ..exceptions import CognitoHelpersError, ConfigurationError, InvalidInputError
 from ..redact import mask
+from ..validate import mapping, text
 
 __all__ = [
     "OAuthAnswer",
@@ -55,15 +57,19 @@ def basic_authorization(client_id: str, client_secret: str) -> str:
 
 def pkce_pair(verifier: str | None = None) -> tuple[str, str]:
     """``(code_verifier, code_challenge)`` for PKCE S256 (RFC 7636 4.1-4.2)."""
+    text("verifier", verifier, optional=True)
     verifier = verifier if verifier is not None else secrets.token_urlsafe(48)
     if not 43 <= len(verifier) <= 128:
         raise InvalidInputError("verifier", "must be 43-128 characters (RFC 7636 4.1).")
+    if not verifier.isascii():
+        raise InvalidInputError("verifier", "must be ASCII: letters, digits and -._~ (RFC 7636 4.1).")
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def masked_tokens(body: dict[str, Any]) -> dict[str, Any]:
     """``body`` with every token masked: safe to show in a notebook output."""
+    mapping("body", body, values=None, what="a token endpoint's JSON answer (dict)")
     return {k: mask(v) if k in _TOKEN_KEYS and isinstance(v, str) else v for k, v in body.items()}
 
 
@@ -104,21 +110,54 @@ def _fetch(
     timeout: float | None,
 ) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of one request, redirects not followed, the socket closed;
-    the whole answer within ``timeout`` seconds or DeadlineError (``deadline.fetch``)."""
-    from ..deadline import fetch
+    the whole answer within ``timeout`` seconds or DeadlineError (``deadline.fetch``).
+    An endpoint that cannot be reached is a ConfigurationError."""
+    from ..deadline import fetch, resolve_timeout
 
+    resolve_timeout(timeout)  # refused here: below, a ValueError is a failed request
     url = request if isinstance(request, str) else request.full_url
     method = "GET" if isinstance(request, str) else request.get_method()
     path = urllib.parse.urlsplit(url).path or "/"
-    status, headers, raw = fetch(request, what=f"{method} {path}", timeout=timeout,
-                                 opener=opener)
+    try:
+        status, headers, raw = fetch(request, what=f"{method} {path}", timeout=timeout,
+                                     opener=opener)
+    except CognitoHelpersError:
+        raise  # DeadlineError (a TimeoutError, so an OSError too) says it all
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ConfigurationError(
+            f"cannot reach {_shown(url)}: {reason}. Is the (local) Cognito running at that address?"
+        ) from None
     return status, dict(headers), raw
 
 
-def _check_loopback_or_https(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInputError("url", f"{url!r} is not an http(s) URL.")
+def _shown(url: str) -> str:
+    return repr(url) if len(url) <= 200 else f"{url[:150]!r}... ({len(url)} chars)"
+
+
+def _check_loopback_or_https(url: str, field: str = "url") -> None:
+    text(field, url, what="an http(s) URL (str)")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host or not url.isascii() or not url.isprintable():
+        raise InvalidInputError(field, f"{_shown(url)} is not an http(s) URL.")
+
+
+def _check_header(field: str, value: object) -> None:
+    """An HTTP header's value: None, or one line of printable text (a token, ``Basic ...``)."""
+    if text(field, value, optional=True) is not None and not (value.isascii() and value.isprintable()):
+        raise InvalidInputError(
+            field, "must be one line of printable ASCII (a header value); copy it again."
+        )
+
+
+def _check_timeout(timeout: object) -> float:
+    from ..deadline import resolve_timeout
+
+    return resolve_timeout(timeout)
 
 
 def token_request(
@@ -134,6 +173,9 @@ def token_request(
     past it, :class:`~cognito_helpers.exceptions.DeadlineError`.
     """
     _check_loopback_or_https(url)
+    mapping("form", form, values=str, what="a dict of form fields (str: str)")
+    _check_header("authorization", authorization)
+    _check_timeout(timeout)
     data = urllib.parse.urlencode(form).encode("utf-8")
     request = urllib.request.Request(url, data=data, method="POST")  # noqa: S310 - checked above
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
@@ -155,6 +197,8 @@ def oauth_get(
     A redirect is returned as status 302 with its ``Location`` in ``headers``.
     """
     _check_loopback_or_https(url)
+    _check_header("bearer", bearer)
+    _check_timeout(timeout)
     request = urllib.request.Request(url)  # noqa: S310 - http(s) checked above
     if bearer is not None:
         request.add_header("Authorization", f"Bearer {bearer}")
@@ -225,7 +269,10 @@ def sign_in_on_page(
     ``code`` and ``state``, or with ``error``), or the page's message when the
     sign-in failed (wrong password...). Local Cognito only.
     """
-    _check_loopback_or_https(authorize_url)
+    _check_loopback_or_https(authorize_url, "authorize_url")
+    text("username", username)
+    text("password", password)
+    _check_timeout(timeout)
     jar = http.cookiejar.CookieJar()
     opener = _opener(jar)
     url = authorize_url
