@@ -11,6 +11,7 @@ from typing import Any
 
 from ..cli_common import add_timeout_arg, timeout_of
 from ..exceptions import InvalidInputError
+from ..validate import has_methods
 from .provision import (
     MAX_PARTICIPANTS,
     check_same_endpoint,
@@ -135,6 +136,7 @@ def _cmd_status(args: Any) -> int:
 
 def add_subcommand(sub: Any) -> None:
     """Register ``workshop up`` / ``workshop down`` on the CLI (``cli._SUBCOMMANDS``)."""
+    has_methods("sub", sub, ("add_parser",), "argparse subparsers (parser.add_subparsers())")
     p = sub.add_parser(
         "workshop",
         help="provision (up) or remove (down) a user pool for a workshop room",

@@ -14,6 +14,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ..exceptions import InvalidInputError
+from ..validate import of_type
 
 __all__ = ["load_env_file"]
 
@@ -39,7 +40,12 @@ def load_env_file(
     never its content.
     """
     environ = os.environ if environ is None else environ
-    file = Path(path)
+    of_type("environ", environ, MutableMapping, "a dict-like environment (os.environ)")
+    of_type("path", path, (str, os.PathLike), "a file's path (str or Path)")
+    name = os.fspath(path)
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise InvalidInputError("path", "expected a file's path: non-empty text without NUL.")
+    file = Path(name)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:

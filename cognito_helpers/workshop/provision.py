@@ -24,6 +24,8 @@ from typing import Any
 
 from ..exceptions import ConfigurationError, DeadlineError, InvalidInputError, WorkshopError
 from ..redact import mask
+from ..validate import callback, has_methods, number, of_type
+from ..validate import text as expect_text
 from .envfile import _env_text
 from .files import (
     STATE_FILE,
@@ -38,6 +40,24 @@ from .files import (
     _write_private,
 )
 from .records import DownResult, Participant, Workshop
+
+_CIP_METHODS = ("list_user_pools", "describe_user_pool")
+_CIP = "a boto3 cognito-idp client (make_client(), Target.client())"
+
+
+def _check_client(cip: Any, optional: bool = False) -> None:
+    if not (optional and cip is None):
+        has_methods("--client", cip, _CIP_METHODS, _CIP)
+
+
+def _check_out_dir(out_dir: object, optional: bool = False) -> None:
+    if out_dir is None and optional:
+        return
+    of_type("--out", out_dir, (str, os.PathLike), "a directory (str or Path)")
+    path = os.fspath(out_dir)  # a PathLike may answer bytes
+    if not isinstance(path, str) or not path or "\x00" in path:
+        raise InvalidInputError("--out", "expected a directory's path: non-empty text without NUL.")
+
 
 __all__ = [
     "FLOWS",
@@ -78,8 +98,8 @@ def _stderr(line: str) -> None:
 
 def generate_password(length: int = 16) -> str:
     """A random password meeting Cognito's default policy (upper, lower, digit, symbol)."""
-    if length < 8:
-        raise InvalidInputError("length", f"must be at least 8 (Cognito's minimum), got {length}")
+    # 8 is Cognito's minimum, 256 its maximum (PasswordType)
+    number("length", length, minimum=8, maximum=256, integer=True, unit="characters")
     alphabet = _LETTERS + _DIGITS + _SYMBOLS
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(length))
@@ -107,7 +127,8 @@ def make_client(region: str, endpoint_url: str | None = None, *,
     from ..deadline import deadline_client, resolve_timeout
 
     seconds = resolve_timeout(timeout, field="--timeout")
-
+    expect_text("--region", region, what="an AWS region name (str)")
+    expect_text("--endpoint-url", endpoint_url, optional=True, what="an http(s) URL (str)")
     if endpoint_url is not None and not re.match(r"https?://[^/\s]", endpoint_url):
         # botocore would fail with a raw ValueError ("Invalid endpoint")
         raise InvalidInputError(
@@ -192,6 +213,12 @@ def find_workshop_pools(cip: Any, workshop_id: str) -> Iterator[str]:
     described and their ``UserPoolTags`` checked: a pool is only ever chosen by
     its tag, never by its name alone.
     """
+    _check_client(cip)
+    expect_text("--workshop-id", workshop_id)
+    return _tagged_pools(cip, workshop_id)
+
+
+def _tagged_pools(cip: Any, workshop_id: str) -> Iterator[str]:
     token: str | None = None
     while True:
         kwargs: dict[str, Any] = {"MaxResults": _PAGE_SIZE}
@@ -229,7 +256,8 @@ def _pool_tag(cip: Any, pool_id: str) -> str | None:
 
 
 def _check_up_args(participants: int, prefix: str) -> None:
-    if not isinstance(participants, int) or not 1 <= participants <= MAX_PARTICIPANTS:
+    expect_text("--prefix", prefix)
+    if isinstance(participants, bool) or not isinstance(participants, int) or not 1 <= participants <= MAX_PARTICIPANTS:
         raise InvalidInputError(
             "--participants", f"must be a whole number from 1 to {MAX_PARTICIPANTS}, got {participants!r}"
         )
@@ -257,6 +285,10 @@ def workshop_up(
     whatever happens, ``workshop_down(out_dir=...)`` can remove what exists.
     """
     _check_up_args(participants, prefix)
+    _check_out_dir(out_dir)
+    expect_text("--region", region, what="an AWS region name (str)")
+    expect_text("--endpoint-url", endpoint_url, optional=True, what="an http(s) URL (str)")
+    callback("progress", progress, what="a function of one line of text")
     out = Path(out_dir)
     if _load_state(out) is not None:
         raise InvalidInputError(
@@ -276,6 +308,7 @@ def workshop_up(
             "--out", f"{out} already exists and holds files that are not a workshop's; "
             "give a new (or empty) directory so nothing of yours is overwritten or deleted."
         )
+    _check_client(client, optional=True)  # after --out: a refused --out never needs one
     # credentials and endpoint first: a refusal here leaves nothing behind
     cip = client if client is not None else make_client(region, endpoint_url, timeout=timeout)
     created_dir = not out.exists()
@@ -499,6 +532,13 @@ def workshop_down(
     only when there is no state file. The files are deleted only after every
     pool they describe is confirmed deleted or not found.
     """
+    _check_out_dir(out_dir, optional=True)
+    expect_text("--workshop-id", workshop_id, optional=True)
+    expect_text("--region", region, optional=True, what="an AWS region name (str)")
+    expect_text("--endpoint-url", endpoint_url, optional=True, what="an http(s) URL (str)")
+    expect_text("default_region", default_region, optional=True, what="an AWS region name (str)")
+    _check_client(client, optional=True)
+    callback("progress", progress, what="a function of one line of text")
     if out_dir is None and workshop_id is None:
         raise InvalidInputError("--out", "give --out DIR (the directory 'up' wrote) or --workshop-id ID")
     if workshop_id is not None and not _WORKSHOP_ID.fullmatch(workshop_id):

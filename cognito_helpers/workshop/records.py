@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..redact import mask
+from ..validate import with_text_fields
 
 __all__ = ["DownResult", "Participant", "Workshop"]
 
@@ -48,6 +49,8 @@ class Workshop:
 
     def env(self, participant: Participant) -> dict[str, str]:
         """The environment of one participant (what their env file holds)."""
+        with_text_fields("participant", participant, ("username", "password"),
+                         "a Participant (one of this workshop's participants)")
         env = {
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
