@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from .redact import mask
+from .validate import items, of_type
 
 __all__ = ["THROTTLING_CODES", "describe_client_error", "is_throttling"]
 
@@ -89,7 +90,8 @@ def describe_client_error(exc: BaseException, *, secrets: Iterable[str] = ()) ->
     ``secrets`` are values to mask wherever they appear (the client secret, a
     password). Works on any exception; botocore's are recognised by class.
     """
-    secrets = [s for s in secrets if isinstance(s, str)]
+    of_type("exc", exc, BaseException, "an exception (a botocore ClientError, for example)")
+    secrets = [s for s in items("secrets", secrets, what="a list of values to mask") if isinstance(s, str)]
     try:
         from botocore import exceptions as bx
     except ImportError:  # pragma: no cover - boto3 is a dependency of the calls

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .validate import mapping, text
+
 __all__ = [
     "AUTH_OPERATIONS",
     "CHALLENGE_OPERATIONS",
@@ -79,6 +81,8 @@ def _as_str(value: Any) -> str | None:
 
 def hash_site(operation: str, params: dict[str, Any]) -> HashSite | None:
     """Where ``operation``'s request ``params`` carry a secret hash; None if it has none."""
+    text("operation", operation, what="an operation name (str), e.g. 'InitiateAuth'")
+    mapping("params", params, values=None, what="the request's parameters (a dict)")
     if operation in TOP_LEVEL_OPERATIONS:
         return HashSite(
             operation,
@@ -89,7 +93,7 @@ def hash_site(operation: str, params: dict[str, Any]) -> HashSite | None:
         )
     if operation in AUTH_OPERATIONS:
         flow = params.get("AuthFlow")
-        if flow not in HASHED_FLOWS:
+        if not isinstance(flow, str) or flow not in HASHED_FLOWS:
             return None
         auth = _as_dict(params.get("AuthParameters"))
         return HashSite(

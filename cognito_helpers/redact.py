@@ -6,6 +6,8 @@ two secrets apart without showing either.
 
 from __future__ import annotations
 
+from .exceptions import InvalidInputError
+
 __all__ = ["mask"]
 
 _ELLIPSIS = "…"
@@ -22,6 +24,12 @@ def mask(value: str | None, *, keep: int = 2) -> str:
     ``keep`` characters are shown at each end only when the value is at least
     five times as long, so that a short secret is never mostly revealed.
     """
+    # checked here, not with .validate: the CLI's `hash` imports this module and no more
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= 64:
+        raise InvalidInputError(
+            "keep", "expected a whole number of characters from 0 to 64, got "
+            + (f"{type(keep).__name__}." if not isinstance(keep, int) else "a value out of range.")
+        )
     if value is None:
         return "<none>"
     if not isinstance(value, str):

@@ -42,6 +42,13 @@ from .hashing import (
     strict_hint,
 )
 from .redact import mask
+from .validate import flag, text, with_text_fields
+
+_DEMO_FIELDS = ("region", "user_pool_id", "client_id", "client_secret", "endpoint_url", "username",
+                "password", "public_client_id", "internal_username")
+# what a target must hold to be used by name (verify_for_target, snippet_env, remove_users...)
+TARGET_FIELDS = ("region", "user_pool_id", "client_id", "client_secret", "endpoint_url")
+TARGET_OPTIONAL = ("client_secret", "endpoint_url")
 
 __all__ = [
     "ENV_VARS",
@@ -119,6 +126,7 @@ class Target:
     @classmethod
     def from_demo(cls, demo: Any) -> Target:
         """The target for a local demo pool (a :class:`~cognito_helpers.local.DemoPool`)."""
+        with_text_fields("demo", demo, _DEMO_FIELDS, "a DemoPool (LocalCognito().demo())")
         return cls(
             kind="local",
             region=demo.region,
@@ -143,6 +151,7 @@ class Target:
                 f"app client {self.client_id} has no secret configured here, so no hash is "
                 "sent. Set COGNITO_CLIENT_SECRET if the client has one."
             )
+        text("username", username, optional=True)
         user = username or self.username
         if not user:
             raise ConfigurationError("no username given and COGNITO_USERNAME is not set.")
@@ -426,6 +435,7 @@ def get_target(
     env = os.environ if env is None else env
     if not isinstance(env, Mapping):
         raise InvalidInputError("env", f"expected a mapping of variables, got {type(env).__name__}.")
+    flag("fresh", fresh)
     if strict is None:
         strict = strict_from_env(env)
     elif not isinstance(strict, bool):

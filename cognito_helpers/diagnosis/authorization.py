@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from ..exceptions import InvalidInputError
 from ..hashing import hmac_sha256
 from ..redact import mask
+from ..validate import flag, strings
 from .result import Diagnosis
 
 __all__ = ["AUTHORIZATION_MISTAKES", "fingerprint_authorization"]
@@ -176,8 +177,9 @@ def fingerprint_authorization(
     header = _check("header", header, empty_ok=True).strip()
     client_id = _check("client_id", client_id)
     client_secret = _check("client_secret", client_secret, empty_ok=True)
-    names = [n for n in usernames if isinstance(n, str) and n]
-    previous = [p for p in previous_secrets if isinstance(p, str) and p]
+    names = [n for n in strings("usernames", usernames) if n]
+    previous = [p for p in strings("previous_secrets", previous_secrets) if p]
+    flag("public", public)
     if header.lower().startswith("authorization:"):
         header = header.split(":", 1)[1].strip()
     if not header:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..exceptions import DeadlineError, InvalidInputError
+from ..validate import text
 from .explain import explain
 from .result import Check, Diagnosis
 
@@ -57,6 +58,7 @@ FLOW_MEANING = {
 
 def pool_region(user_pool_id: str) -> str:
     """The region a user pool lives in: the prefix of its id (``eu-west-1_AbC`` -> ``eu-west-1``)."""
+    text("user_pool_id", user_pool_id, what="a user pool id (str)")
     m = _POOL_ID.fullmatch(user_pool_id)
     if not m:
         raise InvalidInputError(

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..validate import number
+
 __all__ = ["Check", "Confidence", "Diagnosis", "Status", "html_text", "printable"]
 
 # found: a cause or mistake was identified.   ok: nothing wrong.
@@ -111,6 +113,7 @@ class Diagnosis:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The result as a JSON document (what ``--json`` prints)."""
+        number("indent", indent, minimum=0, maximum=16, integer=True, optional=True)
         return printable(
             json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
         )

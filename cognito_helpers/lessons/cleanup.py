@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import InvalidInputError
+from ..validate import callback, has_methods, items, with_text_fields
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,12 @@ def remove_users(target: Any, usernames: Iterable[str], *,
     the users; only an answer of ``y`` or ``yes`` deletes. Users already gone are
     reported, not an error. Needs AWS credentials (``target.require_credentials()``).
     """
+    with_text_fields("target", target, ("kind", "user_pool_id"), "a Target (get_target())")
+    has_methods("target", target, ("require_credentials", "client"), "a Target (get_target())")
+    callback("ask", ask, what="a function that asks a question and returns the answer (input)")
     if isinstance(usernames, str):
         raise InvalidInputError("usernames", "give a list of usernames, not one string")
+    usernames = items("usernames", usernames, what="a list of usernames")
     names = tuple(usernames)
     if not names or not all(isinstance(n, str) and n.strip() for n in names):
         raise InvalidInputError("usernames", "give the usernames the lesson created (non-empty text)")

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..exceptions import ConfigurationError, InvalidInputError
 from ..hashing import check_client_id, check_client_secret, check_username, hmac_sha256
+from ..validate import mapping, number, shown, with_text_fields
 
 __all__ = [
     "LANGUAGES",
@@ -518,6 +519,10 @@ def snippet_env(target: Any) -> dict[str, str]:
     The result holds the client secret and the password: hand it to a
     subprocess, never print it.
     """
+    with_text_fields("target", target, ("region", "client_id", "client_secret", "username",
+                                        "password", "endpoint_url"),
+                     "a Target (get_target()) or a DemoPool",
+                     optional=("client_secret", "username", "password", "endpoint_url"))
     env = {
         "AWS_REGION": target.region,
         "COGNITO_CLIENT_ID": target.client_id,
@@ -566,6 +571,15 @@ def run_snippet(
             "env", "a mapping of the snippet's settings, without SNIPPET_MISTAKE "
             "(pass mistake=True instead)."
         )
+    mapping("env", env, values=str, what="a dict of environment variables (str: str), e.g. "
+            "snippet_env(target)")
+    for key, value in env.items():
+        if not key or "=" in key or "\x00" in key + value or not (key + value).isprintable():
+            raise InvalidInputError(
+                "env", f"{shown(key)}: a variable's name is non-empty, without '=', and name and "
+                "value are printable text on one line."
+            )
+    number("timeout", timeout, minimum=0.001, maximum=3600, unit="seconds")
     argv, tools = _INTERPRETERS[lang]
     absent = [t for t in tools if shutil.which(t) is None]
     if absent:
@@ -586,10 +600,20 @@ def run_snippet(
     }
     if mistake:
         clean["SNIPPET_MISTAKE"] = language.mistake
-    done = subprocess.run(  # noqa: S603 (fixed argv, no shell)
-        [*argv, mode], cwd=SNIPPETS_DIR / lang, env={**clean, **env}, capture_output=True,
-        text=True, encoding="utf-8", timeout=timeout, check=False,
-    )
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed argv, no shell)
+            [*argv, mode], cwd=SNIPPETS_DIR / lang, env={**clean, **env}, capture_output=True,
+            text=True, encoding="utf-8", errors="replace", timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ConfigurationError(
+            f"the {language.name} snippet did not finish within {timeout} s; is the endpoint in "
+            "env (COGNITO_ENDPOINT_URL) running? Pass a longer timeout if it is slow."
+        ) from None
+    except OSError as exc:
+        raise ConfigurationError(
+            f"the {language.name} snippet could not start: {exc.strerror or exc}."
+        ) from None
     if done.returncode not in (0, 1) or (done.returncode == 1 and not done.stdout):
         raise ConfigurationError(
             f"the {language.name} snippet failed (exit {done.returncode}): "

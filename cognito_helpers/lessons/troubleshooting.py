@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..diagnosis import Diagnosis, explain, fingerprint
 from ..diagnosis.result import html_text
 from ..exceptions import InvalidInputError
+from ..validate import items
 
 __all__ = ["HASH_ERRORS", "Troubleshooting", "troubleshoot"]
 
@@ -122,7 +123,8 @@ def troubleshoot(
     client_secret = _clean(client_secret)
     if isinstance(other_usernames, str):
         other_usernames = other_usernames.split(",")
-    others = [o.strip() for o in other_usernames if isinstance(o, str) and o.strip()]
+    others = [o.strip() for o in items("other_usernames", other_usernames, what="a list of usernames, "
+              "or text separated by commas") if isinstance(o, str) and o.strip()]
 
     diagnoses: list[tuple[str, Diagnosis]] = []
     problems: list[str] = []

@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..exceptions import InvalidInputError
+from ..validate import flag, strings, text
 from .calculator import hash_variants
 from .troubleshooting import troubleshoot
 
@@ -32,6 +33,12 @@ _LAYOUT = {"width": "42em"}
 def _text(description: str, value: str, placeholder: str) -> w.Text:
     return w.Text(value=value, description=description, placeholder=placeholder,
                   style=_STYLE, layout=_LAYOUT, continuous_update=True)
+
+
+def _texts(**fields: object) -> None:
+    """A form's fields are text (a widget would fail with traitlets' TraitError otherwise)."""
+    for name, value in fields.items():
+        text(name, value, what="text (str); '' leaves the field empty")
 
 
 def _message(text: str) -> str:
@@ -94,6 +101,8 @@ def hash_calculator(username: str = "", client_id: str = "", client_secret: str 
     Unticking "Check Cognito's rules" (``strict=False``) drops the warnings
     about values Cognito never issues; the hashes always use the values as typed.
     """
+    _texts(username=username, client_id=client_id, client_secret=client_secret, sent=sent)
+    flag("strict", strict)
     return HashCalculator(username, client_id, client_secret, sent, strict)
 
 
@@ -146,6 +155,12 @@ class Troubleshooter(w.VBox):
 def troubleshooter(error: str = "", username: str = "", client_id: str = "",
                    client_secret: str = "", sent: str = "",
                    other_usernames: str = "", authorization: str = "") -> Troubleshooter:
-    """The interactive troubleshooting form, optionally pre-filled."""
+    """The interactive troubleshooting form, optionally pre-filled (``other_usernames``: a
+    list, or text separated by commas)."""
+    if not isinstance(other_usernames, str):
+        other_usernames = ", ".join(strings("other_usernames", other_usernames,
+                                            what="usernames (a list, or text separated by commas)"))
+    _texts(error=error, username=username, client_id=client_id, client_secret=client_secret,
+           sent=sent, authorization=authorization)
     return Troubleshooter(error, username, client_id, client_secret, sent, other_usernames,
                           authorization)

@@ -194,8 +194,17 @@ CATALOGUE: dict[str, AwsError] = {e.key: e for e in _ENTRIES}
 
 
 def aws_error(key: str) -> AwsError:
-    """The catalogue entry for ``key`` (KeyError if there is none)."""
-    return CATALOGUE[key]
+    """The catalogue entry for ``key`` (InvalidInputError naming the known keys if there is none)."""
+    entry = CATALOGUE.get(key) if isinstance(key, str) else None
+    if entry is None:
+        from ..exceptions import InvalidInputError
+        from ..validate import shown
+
+        raise InvalidInputError(
+            "key", f"{shown(key)} is not in the catalogue of AWS answers; known keys: "
+            f"{', '.join(sorted(CATALOGUE))}."
+        )
+    return entry
 
 
 class AwsFault(Exception):

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import InvalidInputError, LocalCognitoError
+from ..validate import flag, shown, text
 from .clock import Clock
 from .demo import DUMMY_KEY_ID, DUMMY_SECRET_KEY, DemoPool, provision_demo
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
@@ -31,6 +32,8 @@ from .layer import FidelityLayer, HashCheck, Message, SecretRecord
 __all__ = ["HashCheck", "LocalCognito", "Message", "SecretRecord"]
 
 # AWS region names: us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2...
+# the demo's pool name also starts its OAuth domain: [a-z0-9-], 63 characters at most in all
+_POOL_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,50}[a-z0-9])?")
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}")
 
 # How often the serving loop looks for stop(): stop() takes at most this long.
@@ -258,6 +261,10 @@ class LocalCognito:
         answers within ``timeout`` seconds (default ``$COGNITO_TIMEOUT``, else
         10) or raises DeadlineError, as every client of the package does.
         """
+        if region is not None and (not isinstance(region, str) or not _REGION.fullmatch(region)):
+            raise InvalidInputError(
+                "region", f"{shown(region)} is not an AWS region name (e.g. us-east-1), or None."
+            )
         self._require()
         from botocore.config import Config
 
@@ -306,6 +313,8 @@ class LocalCognito:
 
     def lockout_state(self, user_pool_id: str, username: str) -> tuple[int, float]:
         """(failed passwords counted, seconds of lock left) for a user (internal name)."""
+        text("user_pool_id", user_pool_id)
+        text("username", username)
         self._require_layer()
         return self._layer.lockout.state(user_pool_id, username)  # type: ignore[union-attr]
 
@@ -319,6 +328,7 @@ class LocalCognito:
 
     def last_code(self, username: str) -> str:
         """The newest code sent for ``username`` (as sent, internal name, sub or e-mail)."""
+        text("username", username)
         for message in reversed(self.outbox):
             if username in (
                 message.username,
@@ -334,6 +344,7 @@ class LocalCognito:
 
     def client_secrets(self, client_id: str) -> list[SecretRecord]:
         """The active secrets of an app client as the layer holds them (values not shown)."""
+        text("client_id", client_id)
         self._require_layer()
         return self._layer.client_secrets(client_id)  # type: ignore[union-attr]
 
@@ -349,4 +360,11 @@ class LocalCognito:
         With ``email_as_username`` users sign in with their e-mail and Cognito
         keeps a UUID as the internal username (what refresh must hash).
         """
+        flag("email_as_username", email_as_username)
+        text("name", name, optional=True, what="a pool name (str)")
+        if name is not None and not _POOL_NAME.fullmatch(name):
+            raise InvalidInputError(
+                "name", f"{shown(name)} cannot name a demo pool: 1-52 lowercase letters, digits "
+                "or '-', not at either end (the name also starts the pool's OAuth domain)."
+            )
         return provision_demo(self, email_as_username=email_as_username, name=name)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ...exceptions import InvalidInputError
+from ...validate import shown, text
 
 __all__ = ["CheckResult", "Exercise", "check_exercise", "exercise", "registered"]
 
@@ -74,6 +75,8 @@ class CheckResult:
 
 def exercise(exercise_id: str, title: str) -> Callable[[Checker], Checker]:
     """Register the decorated function as the checker of ``exercise_id`` ("NN.K")."""
+    text("exercise_id", exercise_id, what="an exercise id like '03.1' (str)")
+    text("title", title)
     if not _ID.fullmatch(exercise_id):
         raise InvalidInputError("exercise_id", f"{exercise_id!r} is not of the form 'NN.K'.")
 
@@ -102,6 +105,9 @@ def _load(exercise_id: str) -> Exercise:
 
 def registered(notebook: str) -> dict[str, Exercise]:
     """The exercises of notebook ``notebook`` ("03"), by id, in order."""
+    text("notebook", notebook, what="a notebook's two-digit number like '03' (str)")
+    if not re.fullmatch(r"\d\d", notebook):
+        raise InvalidInputError("notebook", f"{shown(notebook)} is not a notebook's two digits ('03').")
     try:
         importlib.import_module(f".nb{notebook}", __name__)
     except ModuleNotFoundError:
