@@ -119,6 +119,8 @@ def resolve_timeout(
         raise InvalidInputError(
             field, f"expected a number of seconds, got {type(timeout).__name__}."
         )
+    if isinstance(timeout, int) and not 0 < timeout <= MAX_TIMEOUT:  # float() of a huge int overflows
+        return _check_seconds(math.nan, field, "a whole number out of range")
     return _check_seconds(float(timeout), field, timeout)
 
 
