@@ -472,6 +472,16 @@ def draw_call(data: st.DataObject, world: dict[str, Any], name: str,
     return args, kwargs
 
 
+# Valid arguments that are secrets: an error message never holds one (a mask is fine).
+SECRET_PARAMETERS = {"client_secret", "password", "token", "bearer", "authorization", "header"}
+
+
+def _secrets_in(args: list[Any], kwargs: dict[str, Any]) -> list[str]:
+    return [v.value for v in [*args, *kwargs.values()]
+            if isinstance(v, Valid) and v.name in SECRET_PARAMETERS
+            and isinstance(v.value, str) and len(v.value) >= 8]
+
+
 def _unwrap(value: Any) -> Any:
     return value.value if isinstance(value, Valid) else value
 
@@ -488,6 +498,8 @@ def judge(name: str, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, 
         message = str(exc)
         assert message.strip(), f"{name}({shown}) raised {type(exc).__name__} with no message"
         assert "Traceback (most recent call last)" not in message, f"{name}({shown}): {message}"
+        for secret in _secrets_in(args, kwargs):
+            assert secret not in message, f"{name}({shown}): the message holds a secret argument"
     except Exception as exc:  # what the test is about: anything else fails
         pytest.fail(f"{name}({shown}) raised {type(exc).__module__}.{type(exc).__name__}: "
                     f"{_short(str(exc))}", pytrace=False)
