@@ -58,7 +58,10 @@ def serve_forever(
     import signal
 
     from ..loopback import is_loopback, listen_address, warn_remote
+    from ..validate import flag, text
 
+    flag("demo", demo)
+    text("env_file", env_file, optional=True, what="a file's path (str)")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if env_file and not demo:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exceptions import InvalidInputError, LocalCognitoError
-from ..validate import flag, shown, text
+from ..validate import callback, flag, shown, text
 from .clock import Clock
 from .demo import DUMMY_KEY_ID, DUMMY_SECRET_KEY, DemoPool, provision_demo
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
@@ -120,6 +120,10 @@ class LocalCognito:
     ) -> None:
         from ..loopback import listen_address
 
+        flag("allow_remote", allow_remote)
+        # the callbacks run on the server's threads, where a wrong type would only be logged
+        callback("on_check", on_check, optional=True, what="a function of a HashCheck")
+        callback("on_message", on_message, optional=True, what="a function of a Message")
         host = listen_address(host, allow_remote=allow_remote, field="host")
         if not isinstance(region, str) or not _REGION.fullmatch(region):
             raise InvalidInputError(
