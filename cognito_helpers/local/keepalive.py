@@ -77,7 +77,7 @@ import socket
 import threading
 from typing import Any
 
-__all__ = ["IDLE_TIMEOUT", "make_handler"]
+__all__ = ["IDLE_TIMEOUT", "PersistentConnections", "make_handler"]
 
 _log = logging.getLogger(__name__)
 # An idle keep-alive connection is closed after this many seconds (a thread waits on it).
@@ -86,55 +86,96 @@ _MAX_BODY = 8 * 1024 * 1024  # the layer refuses more than 1 MiB; this bounds th
 _REASONS = {400: "Bad Request", 411: "Length Required", 500: "Internal Server Error"}
 
 
+class PersistentConnections:
+    """Mixed in before an ``http.server`` handler class: keep-alive HTTP/1.1, answered whole.
+
+    Shared by the local Cognito's handler (:func:`make_handler`) and the inspecting
+    proxy's (``cognito_helpers.diagnosis.proxy_wire``). A subclass sets
+    ``open_connections`` (and ``open_connections_lock``) to a set that holds each
+    connection's socket while it is served, so that a stopping server can shut them,
+    idle keep-alive ones too. Reading each request body exactly stays the handler's job.
+    """
+
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
+    open_connections: set[Any] | None = None
+    open_connections_lock: Any = None
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        # No Nagle delay between an answer and the next one on a kept-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.open_connections is not None:
+            with self.open_connections_lock:
+                self.open_connections.add(self.connection)
+
+    def finish(self) -> None:
+        if self.open_connections is not None:
+            with self.open_connections_lock:
+                self.open_connections.discard(self.connection)
+        super().finish()
+
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None
+    ) -> None:
+        # http.server's own refusals (414 URI too long, 431 headers too large, 400
+        # bad request line) in Cognito's JSON shape, not an HTML page.
+        from ..http_errors import send_json_error
+
+        send_json_error(self, code, message)
+
+    def _refuse(self, status: int, text: str, code: str = "SerializationException") -> None:
+        # AWS-shaped even here (the JSON protocol's error body), then the connection ends.
+        body = json.dumps({"__type": code, "message": text}).encode("utf-8")
+        self.send_response(status, _REASONS.get(status))
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("x-amzn-ErrorType", f"{code}:")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")  # also sets close_connection
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def _answer(
+        self, code: int, reason: str | None, headers: list[tuple[str, str]], data: bytes,
+        method: str,
+    ) -> None:
+        """One answer with an exact ``Content-Length``, ``Connection: close`` when closing.
+
+        The answer's own framing headers are dropped (this connection has its own).
+        """
+        head_only = method == "HEAD" or code in (204, 304) or code < 200
+        self.send_response(code, reason)
+        for key, value in headers:
+            if key.lower() in ("content-length", "connection", "transfer-encoding"):
+                continue
+            self.send_header(key, value)
+        if not head_only or method == "HEAD":
+            self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        # Status line, headers and body leave in one write (one TCP segment for a
+        # Cognito-sized answer): a client never sees headers whose body lags behind.
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self.wfile.write(head if head_only else head + data)
+        self.wfile.flush()
+
+
 def make_handler(base: type, connections: set[Any] | None = None) -> type:
     """A subclass of werkzeug's ``base`` handler that serves keep-alive HTTP/1.1, quietly.
 
     ``connections``, when given, holds each open connection's socket while it is
     served, so that a stopping server can shut them (idle keep-alive ones too).
     """
-    lock = threading.Lock()
 
-    class Handler(base):  # type: ignore[misc, valid-type]
-        protocol_version = "HTTP/1.1"
-        timeout = IDLE_TIMEOUT
-
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-        def setup(self) -> None:
-            super().setup()
-            # No Nagle delay between an answer and the next one on a kept-alive connection.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if connections is not None:
-                with lock:
-                    connections.add(self.connection)
-
-        def finish(self) -> None:
-            if connections is not None:
-                with lock:
-                    connections.discard(self.connection)
-            super().finish()
-
-        def send_error(
-            self, code: int, message: str | None = None, explain: str | None = None
-        ) -> None:
-            # http.server's own refusals (414 URI too long, 431 headers too large, 400
-            # bad request line) in Cognito's JSON shape, not an HTML page.
-            from ..http_errors import send_json_error
-
-            send_json_error(self, code, message)
-
-        def _refuse(self, status: int, text: str, code: str = "SerializationException") -> None:
-            # AWS-shaped even here (the JSON protocol's error body), then the connection ends.
-            body = json.dumps({"__type": code, "message": text}).encode("utf-8")
-            self.send_response(status, _REASONS.get(status, "Error"))
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("x-amzn-ErrorType", f"{code}:")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")  # also sets close_connection
-            self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
+    class Handler(PersistentConnections, base):  # type: ignore[misc, valid-type]
+        open_connections = connections
+        open_connections_lock = threading.Lock()
 
         def _read_chunked(self) -> bytes | None:
             from werkzeug.serving import DechunkedInput
@@ -204,23 +245,7 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
                 self._refuse(500, "The local Cognito failed on this request; a bug in the emulator.", "InternalErrorException")
                 return
             code_str, _, reason = captured["status"].partition(" ")
-            code = int(code_str)
-            head_only = environ["REQUEST_METHOD"] == "HEAD" or code in (204, 304) or code < 200
-            self.send_response(code, reason)
-            for key, value in captured["headers"]:
-                if key.lower() in ("content-length", "connection", "transfer-encoding"):
-                    continue
-                self.send_header(key, value)
-            if not head_only or environ["REQUEST_METHOD"] == "HEAD":
-                self.send_header("Content-Length", str(len(data)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            # Status line, headers and body leave in one write (one TCP segment for a
-            # Cognito-sized answer): a client never sees headers whose body lags behind.
-            self._headers_buffer.append(b"\r\n")
-            head = b"".join(self._headers_buffer)
-            self._headers_buffer = []
-            self.wfile.write(head if head_only else head + data)
-            self.wfile.flush()
+            self._answer(int(code_str), reason, captured["headers"], data,
+                         environ["REQUEST_METHOD"])
 
     return Handler
