@@ -10,8 +10,11 @@ is printed as it happens; then the call is answered by an embedded
 ``LocalCognito``, or forwarded to ``upstream`` when one is given.
 
 The judging itself (:class:`Verdict`, :func:`inspect_call`) is
-:mod:`.verdict`'s; this module is the HTTP side: listening, forwarding, what
-the proxy learns from the answers it passes on, and the CLI's foreground run.
+:mod:`.verdict`'s; the wire (keep-alive HTTP/1.1 to the app, kept-alive
+connections to the upstream, each call under its deadline) is
+:mod:`.proxy_wire`'s; this module is what is between: the proxy's
+lifecycle, each call inspected and forwarded, what the proxy learns from the
+answers it passes on, and the CLI's foreground run.
 
 What it prints never holds a client secret, password or token: hashes appear
 masked, answers as status code and AWS error text only, with anything shaped
@@ -19,7 +22,8 @@ like a token, hash or secret masked (an upstream may echo what it was sent).
 
 Like the local Cognito it listens on loopback only (``allow_remote`` for
 more), answers only requests whose ``Host`` names loopback (DNS rebinding),
-queues bursts (listen backlog 1024), serves concurrent calls concurrently
+keeps its clients' connections alive (HTTP/1.1), and its own to the
+upstream, queues bursts (listen backlog 1024), serves concurrent calls concurrently
 (no lock around the upstream call), gives every upstream call a deadline
 (``timeout``, 10 s by default), reads chunked bodies up to the
 1 MiB limit, forwards every method (a browser's CORS preflight too) and
@@ -35,23 +39,22 @@ from __future__ import annotations
 import collections
 import contextlib
 import hashlib
-import http.client
 import json
 import logging
 import re
 import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlparse
 
 from ..exceptions import InvalidInputError, LocalCognitoError
-from ..http_errors import send_json_error
-from ..loopback import endpoint_host, host_allowed, is_loopback, listen_address
+from ..loopback import endpoint_host, is_loopback, listen_address
 from ..operations import REFRESH_FLOWS, hash_site
 from ..redact import mask
 from .explain import explain
+from .proxy_wire import Upstream, UpstreamError, make_handler, make_server
 from .result import printable
 from .verdict import Verdict, inspect_call
 from .verify import token_claims
@@ -61,26 +64,13 @@ __all__ = ["InspectingProxy", "Verdict", "inspect_call"]
 _log = logging.getLogger(__name__)
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
-MAX_BODY = 1024 * 1024
 # How often the serving loop looks for stop(): stop() takes at most this long (as LocalCognito).
 _STOP_POLL_INTERVAL = 0.02
-_METHOD = re.compile(r"[A-Z][A-Z-]{0,19}")
 # What an answer's message may echo that must not be printed: JWTs (whole or cut),
 # and long runs of base64/hex (hashes, secrets, refresh tokens). Client ids (26
 # characters) and pool ids stay readable.
 _JWT_PREFIX = re.compile(r"eyJ[A-Za-z0-9_=-]{6,}(?:\.[A-Za-z0-9_=-]*){0,2}")
 _LONG_OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{32,}")
-_HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "host",
-    "content-length",
-}
 
 
 def _resolve_timeout(timeout: object, field: str = "timeout") -> float:
@@ -98,68 +88,6 @@ def _mask_opaque(text: str) -> str:
     """``text`` with token-, hash- and secret-shaped runs masked (``eyJh…xY (812 chars)``)."""
     text = _JWT_PREFIX.sub(lambda m: mask(m.group(0)), text)
     return _LONG_OPAQUE.sub(lambda m: mask(m.group(0)), text)
-
-
-class _UpstreamError(Exception):
-    """The upstream did not answer (in time); the text says how, without secrets."""
-
-
-class _Refused(Exception):
-    """A request the proxy answers itself, before forwarding (status, AWS error code, text)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def _read_body(rfile: Any, headers: Any) -> bytes:
-    """The request body: by Content-Length, or chunked, at most MAX_BODY bytes."""
-    if "chunked" in str(headers.get("Transfer-Encoding", "")).lower():
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            line = rfile.readline(1026)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _Refused(400, "SerializationException", "Malformed chunked body.") from None
-            if size < 0 or total + size > MAX_BODY:
-                raise _Refused(400, "SerializationException", "Request body missing or too large.")
-            if size == 0:
-                for _ in range(100):  # trailers, up to the blank line
-                    if rfile.readline(65537) in (b"\r\n", b"\n", b""):
-                        break
-                return b"".join(parts)
-            data = rfile.read(size)
-            if len(data) != size:
-                raise _Refused(400, "SerializationException", "Chunked body ended early.")
-            parts.append(data)
-            total += size
-            rfile.readline(3)  # the CRLF after each chunk
-    try:
-        length = int(headers.get("Content-Length") or 0)
-    except ValueError:
-        length = -1
-    if length < 0 or length > MAX_BODY:
-        raise _Refused(400, "SerializationException", "Request body missing or too large.")
-    return rfile.read(length) if length else b""
-
-
-class _Server(ThreadingHTTPServer):
-    """One thread per connection; a deep listen queue; no traceback on stderr, ever."""
-
-    request_queue_size = 1024  # a burst of connections waits instead of being reset
-    daemon_threads = True
-    block_on_close = False
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # socketserver prints a traceback here (into the verdict stream): a client that
-        # reset its connection is not news; a bug is logged for whoever turns DEBUG on.
-        _log.debug("proxy: request from %s failed", client_address, exc_info=True)
-
-
-class _Server6(_Server):
-    address_family = socket.AF_INET6
 
 
 class InspectingProxy:
@@ -206,6 +134,8 @@ class InspectingProxy:
         self.verdicts: list[Verdict] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._wire: Upstream | None = None  # kept-alive connections to the backend
+        self._connections: set[socket.socket] = set()  # open client connections
         self._state_lock = threading.Lock()
         # the local Cognito's own hash checks, matched to their call by what was sent
         self._checks: collections.deque[Any] = collections.deque(maxlen=1000)
@@ -224,10 +154,12 @@ class InspectingProxy:
             from ..local import LocalCognito
 
             self.local = LocalCognito(region=self._region, on_check=self._record_check).start()
-        handler = _make_handler(self)
+        self._wire = Upstream(self.backend_url, self._timeout)
+        handler = make_handler(
+            self.handle, lambda: self._any_host, lambda: self.endpoint_url, self._connections
+        )
         try:
-            server_cls = _Server6 if ":" in self._host else _Server
-            self._server = server_cls((self._host, self._port), handler)
+            self._server = make_server(self._host, self._port, handler)
         except (OSError, OverflowError) as exc:
             if self.local is not None:
                 self.local.stop()
@@ -254,6 +186,13 @@ class InspectingProxy:
             if self._thread is not None:
                 self._thread.join(timeout=5)
             self._server = None
+            # kept-alive client connections outlive the accept loop: end them, idle ones too
+            for conn in list(self._connections):
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+        if self._wire is not None:
+            self._wire.close()
+            self._wire = None
         if self.local is not None:
             self.local.stop()
             self.local = None
@@ -368,50 +307,6 @@ class InspectingProxy:
 
     # -- one request -------------------------------------------------------------
 
-    def _forward(
-        self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        url = urlparse(self.backend_url)
-        conn_cls = (
-            http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
-        )
-        conn = conn_cls(url.hostname, url.port, timeout=self._timeout)
-        expired = threading.Event()
-
-        def watchdog() -> None:
-            # A socket timeout bounds one recv, not the answer: a trickling upstream is
-            # cut here, at the deadline, so no call outlives it.
-            expired.set()
-            sock = conn.sock
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-        timer = threading.Timer(self._timeout, watchdog)
-        timer.daemon = True
-        timer.start()
-        try:
-            out_headers = {k: v for k, v in headers if k.lower() not in _HOP_BY_HOP}
-            out_headers["Host"] = url.netloc
-            out_headers["Content-Length"] = str(len(body))
-            base = url.path.rstrip("/")
-            conn.request(method, base + path, body=body, headers=out_headers)
-            resp = conn.getresponse()
-            data = resp.read(16 * MAX_BODY + 1)
-            if len(data) > 16 * MAX_BODY:
-                raise _UpstreamError("answered more than 16 MiB")
-            return resp.status, resp.getheaders(), data
-        except (OSError, http.client.HTTPException) as exc:
-            if expired.is_set() or isinstance(exc, TimeoutError):
-                raise _UpstreamError(
-                    f"gave no complete answer within {self._timeout:g} s (the proxy's "
-                    "deadline; --timeout sets it)"
-                ) from None
-            raise _UpstreamError(f"could not be reached ({exc.__class__.__name__})") from None
-        finally:
-            timer.cancel()
-            conn.close()
-
     def handle(
         self, method: str, path: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -431,8 +326,8 @@ class InspectingProxy:
         except (TypeError, AttributeError):  # members of the wrong JSON type
             expected = None
         try:
-            status, resp_headers, data = self._forward(method, path, headers, body)
-        except _UpstreamError as exc:
+            status, resp_headers, data = self._wire.forward(method, path, headers, body)
+        except UpstreamError as exc:
             status, resp_headers = 502, [("Content-Type", "application/x-amz-json-1.1")]
             data = json.dumps(
                 {"__type": "ProxyUpstreamError", "message": f"{self.backend_url} {exc}"}
@@ -515,60 +410,6 @@ class InspectingProxy:
         except Exception as exc:  # a broken callback must not break the app's call
             print(f"proxy: on_verdict failed: {exc.__class__.__name__}", flush=True)
         return status, resp_headers, data
-
-
-def _make_handler(proxy: InspectingProxy) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "CognitoInspectingProxy/1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the verdicts are the log
-
-        def send_error(
-            self, code: int, message: str | None = None, explain: str | None = None
-        ) -> None:
-            send_json_error(self, code, message)  # 414, 431, 400: JSON, not an HTML page
-
-        def __getattr__(self, name: str) -> Any:
-            # every method is forwarded (a browser's OPTIONS preflight too), none is a 501
-            if name.startswith("do_") and _METHOD.fullmatch(name[3:]):
-                return self._serve
-            raise AttributeError(name)
-
-        def _refuse(self, refused: _Refused) -> None:
-            data = json.dumps({"__type": refused.code, "message": refused.message}).encode()
-            self.send_response(refused.status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(data)
-            self.close_connection = True
-
-        def _serve(self) -> None:
-            try:
-                if not host_allowed(self.headers.get("Host"), any_host=proxy._any_host):
-                    raise _Refused(
-                        403, "AccessDeniedException",
-                        "Host header is not this proxy's loopback address; use "
-                        f"{proxy.endpoint_url} as the endpoint.",
-                    )
-                body = _read_body(self.rfile, self.headers)
-            except _Refused as refused:
-                self._refuse(refused)
-                return
-            status, headers, data = proxy.handle(
-                self.command, self.path, list(self.headers.items()), body
-            )
-            self.send_response(status)
-            for key, value in headers:
-                if key.lower() not in _HOP_BY_HOP:
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
 
 
 def serve_proxy(
