@@ -213,3 +213,32 @@ def test_stop_then_client_is_a_clear_error():
     lc.stop()
     with pytest.raises(LocalCognitoError, match="not running"):
         lc.client()
+
+
+def test_the_outbox_and_the_pending_codes_are_bounded(monkeypatch):
+    # codes can be asked for with a username alone: neither store may grow without end
+    from cognito_helpers.local import signup
+
+    monkeypatch.setattr(signup, "OUTBOX_LIMIT", 3)
+    monkeypatch.setattr(signup, "PENDING_LIMIT", 2)
+    with LocalCognito() as lc:
+        demo = lc.demo()
+        cip = lc.client()
+        codes = {}
+        for name in ("u1", "u2", "u3", "u4"):
+            cip.sign_up(ClientId=demo.client_id, Username=name, Password="Long-pass-123!",
+                        SecretHash=secret_hash(name, demo.client_id, demo.client_secret))
+            codes[name] = lc.last_code(name)
+        assert [m.username for m in lc.outbox] == ["u2", "u3", "u4"]  # the newest three
+        with pytest.raises(LocalCognitoError, match="no code was sent"):
+            lc.last_code("u1")
+        # u1's and u2's codes were dropped (the oldest), so they answer as expired ones
+        for name in ("u1", "u2"):
+            with pytest.raises(ClientError) as err:
+                cip.confirm_sign_up(ClientId=demo.client_id, Username=name,
+                                    ConfirmationCode=codes[name],
+                                    SecretHash=secret_hash(name, demo.client_id,
+                                                           demo.client_secret))
+            assert err.value.response["Error"]["Code"] == "ExpiredCodeException"
+        cip.confirm_sign_up(ClientId=demo.client_id, Username="u4", ConfirmationCode=codes["u4"],
+                            SecretHash=secret_hash("u4", demo.client_id, demo.client_secret))

@@ -21,6 +21,14 @@ __all__ = ["Message", "SignUpFamily"]
 
 _log = logging.getLogger(__name__)
 
+# Codes can be asked for with a username alone (SignUp, ForgotPassword, USER_AUTH's
+# EMAIL_OTP), so a caller without any password could grow these without end: the outbox
+# keeps the newest OUTBOX_LIMIT messages, and at most PENDING_LIMIT codes wait to be used,
+# the oldest dropped first (a dropped code answers as an expired one, as AWS's do).
+OUTBOX_LIMIT = 1000
+PENDING_LIMIT = 5000
+
+
 @dataclass(frozen=True)
 class Message:
     """A code Cognito would have e-mailed (sign-up confirmation, resend, password reset)."""
@@ -77,7 +85,11 @@ class SignUpFamily:
         email = user.attribute_lookup.get("email", "") if user is not None else ""
         destination = _mask_destination(email) if email else ""
         internal = user.username if user is not None else sent_username
-        self._pending_codes[(pool.id, internal, kind)] = code
+        key = (pool.id, internal, kind)
+        self._pending_codes.pop(key, None)  # a new code goes to the end of the queue
+        self._pending_codes[key] = code
+        while len(self._pending_codes) > PENDING_LIMIT:
+            del self._pending_codes[next(iter(self._pending_codes))]
         message = Message(
             kind,
             sent_username,
@@ -88,6 +100,8 @@ class SignUpFamily:
             internal,
         )
         self.outbox.append(message)
+        if len(self.outbox) > OUTBOX_LIMIT:
+            del self.outbox[: len(self.outbox) - OUTBOX_LIMIT]
         if self.on_message is not None:
             try:
                 self.on_message(message)
