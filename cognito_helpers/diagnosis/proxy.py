@@ -326,6 +326,8 @@ class InspectingProxy:
         except (TypeError, AttributeError):  # members of the wrong JSON type
             expected = None
         try:
+            if self._wire is None:  # handle() called on a proxy that was not started
+                self._wire = Upstream(self.backend_url, self._timeout)
             status, resp_headers, data = self._wire.forward(method, path, headers, body)
         except UpstreamError as exc:
             status, resp_headers = 502, [("Content-Type", "application/x-amz-json-1.1")]

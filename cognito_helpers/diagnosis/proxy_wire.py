@@ -18,6 +18,7 @@ import http.client
 import logging
 import re
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -110,6 +111,7 @@ class Upstream:
         self.opened = 0
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
+        self._tls: ssl.SSLContext | None = None  # made once: loading the CA store takes ms
 
     def close(self) -> None:
         """Close the idle connections (those in use close after their call)."""
@@ -129,8 +131,10 @@ class Upstream:
             self.opened += 1
         conn: http.client.HTTPConnection
         if self.url.scheme == "https":
+            if self._tls is None:
+                self._tls = _tls_context()
             conn = _HTTPSConnection(self.url.hostname, self.url.port, timeout=deadline.left(),
-                                    context=_tls_context())
+                                    context=self._tls)
         else:
             conn = _HTTPConnection(self.url.hostname, self.url.port, timeout=deadline.left())
         return conn, False
