@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable
 
 from ..exceptions import InvalidInputError
+from ..validate import shown
+
+_MAX_ADVANCE = 10 * 365 * 86_400  # seconds: ten years is past every lockout and grace period
 
 __all__ = ["Clock"]
 
@@ -46,12 +49,12 @@ class Clock:
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, (int, float))
-            or not math.isfinite(seconds)
-            or seconds < 0
+            or not 0 <= seconds <= _MAX_ADVANCE  # False for nan; no float() of a huge int
         ):
             raise InvalidInputError(
                 "seconds",
-                f"{seconds!r} is not a number of seconds >= 0 (the clock only goes forward).",
+                f"{shown(seconds)} is not a number of seconds from 0 to {_MAX_ADVANCE} "
+                "(ten years; the clock only goes forward).",
             )
         with self._lock:
             self._offset += float(seconds)
