@@ -29,8 +29,11 @@ def test_reentrant_for_its_owner_and_refused_to_others():
 
 
 def _wait_until(predicate) -> None:
+    """Poll until ``predicate()`` (at most 30 s: a broken lock fails an assert, never hangs)."""
     event = threading.Event()
-    while not predicate():
+    for _ in range(30000):
+        if predicate():
+            return
         event.wait(0.001)
 
 
@@ -86,3 +89,50 @@ def test_the_layer_serializes_with_it():
 
     with LocalCognito() as local:
         assert isinstance(local._layer._lock, FairLock)
+
+
+class _Interrupt(Exception):
+    pass
+
+
+def _raise_interrupt(*_) -> None:
+    raise _Interrupt
+
+
+@pytest.mark.parametrize("when", ["while queued", "as the lock is handed over"])
+def test_a_waiter_interrupted_while_waiting_leaves_no_dead_entry(when):
+    # Ctrl-C in a notebook's main thread while it waits must not leave an entry that
+    # the next release hands the lock to (everyone would then wait forever), nor a
+    # lock handed to it and held by nobody.
+    import _thread
+    import signal
+
+    lock = FairLock()
+    holding = threading.Event()
+
+    def holder() -> None:
+        with lock:
+            holding.set()
+            _wait_until(lambda: lock.waiting() == 1)  # the main thread is queued
+            if when == "while queued":  # a real signal: the blocked wait returns at once
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+                _wait_until(lambda: lock.waiting() == 0)
+            else:  # flagged only: seen once the main thread holds the lock
+                _thread.interrupt_main(signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, _raise_interrupt)
+    try:
+        t = threading.Thread(target=holder)
+        t.start()
+        holding.wait(30)
+        with pytest.raises(_Interrupt):
+            lock.acquire()
+        t.join()
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert lock.waiting() == 0
+    got = []
+    other = threading.Thread(target=lambda: got.append(lock.acquire()))
+    other.start()
+    other.join(30)
+    assert got == [True]  # nobody holds it: another thread takes it at once

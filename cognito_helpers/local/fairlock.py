@@ -42,8 +42,17 @@ class FairLock:
                 return True
             gate = threading.Lock()
             gate.acquire()
-            self._waiting.append((me, gate))
-        gate.acquire()  # released by release(), which has made this thread the owner
+            entry = (me, gate)
+            self._waiting.append(entry)
+        try:
+            gate.acquire()  # released by release(), which has made this thread the owner
+        except BaseException:  # e.g. Ctrl-C in a notebook's main thread while it waited
+            with self._mutex:
+                if entry in self._waiting:  # not handed over yet: leave the queue
+                    self._waiting.remove(entry)
+                    raise
+            self.release()  # handed over just then: pass it on, not held by nobody
+            raise
         return True
 
     def release(self) -> None:
