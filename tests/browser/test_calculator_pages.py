@@ -7,7 +7,7 @@ import shutil
 import string
 from pathlib import Path
 
-from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
+from browser_harness import ANSWER_WAIT_MS, ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
 from cognito_helpers import mask, secret_hash
 from cognito_helpers.lessons.calculator import hash_variants
@@ -32,7 +32,7 @@ def _type_and_read_hash(tab: Tab, scope, username: str, client_id: str, secret: 
     # Wait on state: the kernel has answered for the last box typed into (the page
     # shows the new secret, masked). The lesson's calculator starts pre-filled, so
     # an older answer is on the page until then.
-    scope.locator("code", has_text=mask(secret)).first.wait_for(timeout=30_000)
+    scope.locator("code", has_text=mask(secret)).first.wait_for(timeout=ANSWER_WAIT_MS)
     correct = scope.locator("tr", has=tab.page.locator("td", has_text="Correct")).locator("code")
     shown = correct.first.inner_text().strip()
     assert shown == expected, f"the page shows {shown!r}, secret_hash gives {expected!r}"
@@ -43,7 +43,7 @@ def _check_mistake_is_named(tab: Tab, scope, username: str, client_id: str, secr
     variants = hash_variants(username, client_id, secret)
     scope.get_by_label("Hash your app sent").fill(variants["reversed"].value)
     verdict = hash_variants(username, client_id, secret, sent=variants["reversed"].value).verdict()
-    scope.get_by_text(verdict).wait_for(timeout=30_000)
+    scope.get_by_text(verdict).wait_for(timeout=ANSWER_WAIT_MS)
 
 
 def _secret_never_shown(tab: Tab, secret: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from browser_harness import ROOT, Server, Tab, open_in_lab, run_all_in_lab
+from browser_harness import ANSWER_WAIT_MS, ROOT, Server, Tab, open_in_lab, run_all_in_lab
 
 from cognito_helpers import mask, secret_hash
 from cognito_helpers.lessons.calculator import hash_variants
@@ -40,7 +40,7 @@ def _fill_and_check(tab: Tab, scope, case: dict[str, str]) -> None:
                             client_secret=case["secret"], sent=case["sent"])
     assert expected.keys == ("hash_mismatch", "hex_digest")  # what the page must show
     for _, diagnosis in expected.diagnoses:
-        scope.get_by_text(diagnosis.cause, exact=True).wait_for(timeout=30_000)
+        scope.get_by_text(diagnosis.cause, exact=True).wait_for(timeout=ANSWER_WAIT_MS)
     # the hash the page shows (masked, as everywhere) is the one secret_hash computes
     right = secret_hash(case["username"], case["client_id"], case["secret"])
     line = scope.get_by_text(f"expected for username '{case['username']}':")
@@ -79,7 +79,7 @@ def test_voila_diagnosis_app_needs_no_terminal(voila: Server, new_tab):
     page.get_by_label("Error text").wait_for(state="visible", timeout=90_000)
     case = _case()
     page.get_by_label("Error text").fill(case["error"])
-    page.get_by_text("Find the mistake here: fill in the username").wait_for(timeout=30_000)
+    page.get_by_text("Find the mistake here: fill in the username").wait_for(timeout=ANSWER_WAIT_MS)
     text = page.locator("body").inner_text()
     assert "cognito_helpers fingerprint" not in text and "`" not in text
     assert page.locator(".cognito-diagnosis code", has_text="sub").count() >= 1
@@ -95,7 +95,7 @@ def test_voila_diagnosis_app_needs_no_terminal(voila: Server, new_tab):
     page.get_by_label("Client secret").fill(case["secret"])
     page.get_by_label("Error text").fill(case["error"])
     page.get_by_label("Hash your app sent").fill(sent)
-    page.get_by_text("looks like the expected hash when masked, but differs").wait_for(timeout=30_000)
+    page.get_by_text("looks like the expected hash when masked, but differs").wait_for(timeout=ANSWER_WAIT_MS)
     body = page.locator("body").inner_text()
     assert "is expected (character" in body
     assert case["secret"] not in body and sent not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from browser_harness import FIXTURES, Server, open_in_lab, run_all_in_lab
+from browser_harness import ANSWER_WAIT_MS, FIXTURES, Server, open_in_lab, run_all_in_lab
 
 
 def test_lab_runs_a_notebook_and_a_widget_round_trips_through_the_kernel(lab: Server, new_tab):
@@ -17,7 +17,7 @@ def test_lab_runs_a_notebook_and_a_widget_round_trips_through_the_kernel(lab: Se
     assert re.fullmatch(r"answer=42 pid=\d+", printed.strip())
     # typing goes to the kernel, which answers with the text reversed
     page.get_by_label("Echo").fill("cognito")
-    assert page.locator("b", has_text="echo:").inner_text(timeout=30_000) == "echo:otingoc"
+    assert page.locator("b", has_text="echo:").inner_text(timeout=ANSWER_WAIT_MS) == "echo:otingoc"
     assert tab.blocked == []  # Lab asked nothing of any other host
 
 
@@ -30,4 +30,4 @@ def test_voila_shows_outputs_without_code_and_widgets_work(voila: Server, new_ta
     assert re.search(r"answer=42 pid=\d+", body)
     assert "6 * 7" not in body  # Voilà hides the code
     page.get_by_label("Echo").fill("voila")
-    assert page.locator("b", has_text="echo:").inner_text(timeout=30_000) == "echo:aliov"
+    assert page.locator("b", has_text="echo:").inner_text(timeout=ANSWER_WAIT_MS) == "echo:aliov"
