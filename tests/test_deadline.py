@@ -19,10 +19,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from wire import loopback_server
 
 import cognito_helpers as ch
 import cognito_helpers.deadline
@@ -77,21 +78,12 @@ def bad_server(kind: str, body: bytes = b"{}", tls: Any = None) -> Iterator[str]
 
         do_GET = do_POST
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http{'s' if tls else ''}://127.0.0.1:{server.server_address[1]}"
-        bad_server.hits, bad_server.paths = hits, paths  # type: ignore[attr-defined]
-        yield url
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with loopback_server(Handler, tls=tls) as server:
+        try:
+            bad_server.hits, bad_server.paths = hits, paths  # type: ignore[attr-defined]
+            yield server.url
+        finally:
+            stop.set()  # before the shutdown: waiting handlers let go of their sockets
 
 
 def _host(url: str) -> str:

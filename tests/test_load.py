@@ -18,12 +18,13 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from wire import loopback_server
 
 import cognito_helpers as ch
 from cognito_helpers.error_advice import describe_client_error, is_throttling
@@ -178,19 +179,16 @@ class Misbehaving:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._handler = Handler
 
     def __enter__(self) -> Misbehaving:
-        self.thread.start()
+        self._serving = loopback_server(self._handler)
+        self.url = self._serving.__enter__().url
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self._serving.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,7 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from canaries import leaks
 from diagnosis_cases import PREVIOUS_SECRET, fingerprint_cases, message
-from wire import DUMMY_SIGV4, is_unsigned
+from wire import DUMMY_SIGV4, is_unsigned, loopback_server
 
 from cognito_helpers import LocalCognito, secret_hash
 from cognito_helpers.diagnosis.proxy import InspectingProxy, Verdict
@@ -368,12 +368,8 @@ class _CannedCognito(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def canned() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _CannedCognito)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_server(_CannedCognito) as server:
+        yield server.url
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))

@@ -7,11 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from wire import loopback_server
 
 from cognito_helpers import InvalidInputError, verify_flow
 
@@ -115,16 +115,8 @@ def _answers(body: bytes):
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with loopback_server(Handler) as server:
+        yield server.url
 
 
 def _jwt(header: dict, claims: dict) -> str:
