@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..deadline import Deadline, _dropped, _HTTPConnection, _HTTPSConnection, _tls_context
-from ..local.keepalive import PersistentConnections
+from ..local.keepalive import BodyError, PersistentConnections, read_body
 from ..loopback import host_allowed
 
 __all__ = ["MAX_BODY", "Refused", "Upstream", "UpstreamError", "make_handler", "make_server"]
@@ -61,42 +61,6 @@ class Refused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-
-
-def read_body(rfile: Any, headers: Any) -> bytes:
-    """The request body: by Content-Length, or chunked, at most MAX_BODY bytes."""
-    if "chunked" in str(headers.get("Transfer-Encoding", "")).lower():
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            line = rfile.readline(1026)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise Refused(400, "SerializationException", "Malformed chunked body.") from None
-            if size < 0 or total + size > MAX_BODY:
-                raise Refused(400, "SerializationException", "Request body missing or too large.")
-            if size == 0:
-                for _ in range(100):  # trailers, up to the blank line
-                    if rfile.readline(65537) in (b"\r\n", b"\n", b""):
-                        break
-                return b"".join(parts)
-            data = rfile.read(size)
-            if len(data) != size:
-                raise Refused(400, "SerializationException", "Chunked body ended early.")
-            parts.append(data)
-            total += size
-            rfile.readline(3)  # the CRLF after each chunk
-    try:
-        length = int(headers.get("Content-Length") or 0)
-    except ValueError:
-        length = -1
-    if length < 0 or length > MAX_BODY:
-        raise Refused(400, "SerializationException", "Request body missing or too large.")
-    data = rfile.read(length) if length else b""
-    if len(data) != length:
-        raise Refused(400, "SerializationException", "Request body ended early.")
-    return data
 
 
 class Upstream:
@@ -250,7 +214,10 @@ def make_handler(
                         "Host header is not this proxy's loopback address; use "
                         f"{endpoint_url()} as the endpoint.",
                     )
-                body = read_body(self.rfile, self.headers)
+                body = read_body(self.rfile, self.headers, MAX_BODY)
+            except BodyError as error:
+                self._refuse(400, error.text, "SerializationException")
+                return
             except Refused as refused:
                 self._refuse(refused.status, refused.message, refused.code)
                 return

@@ -77,13 +77,66 @@ import socket
 import threading
 from typing import Any
 
-__all__ = ["IDLE_TIMEOUT", "PersistentConnections", "make_handler"]
+__all__ = ["IDLE_TIMEOUT", "BodyError", "PersistentConnections", "make_handler", "read_body"]
 
 _log = logging.getLogger(__name__)
 # An idle keep-alive connection is closed after this many seconds (a thread waits on it).
 IDLE_TIMEOUT = 30.0
 _MAX_BODY = 8 * 1024 * 1024  # the layer refuses more than 1 MiB; this bounds the read itself
 _REASONS = {400: "Bad Request", 411: "Length Required", 500: "Internal Server Error"}
+
+
+class BodyError(Exception):
+    """A request body that cannot be read whole: the text says why (no body content in it).
+
+    ``ended`` is true when the client stopped sending mid-body (there is nobody to answer).
+    """
+
+    def __init__(self, text: str, *, ended: bool = False) -> None:
+        super().__init__(text)
+        self.text, self.ended = text, ended
+
+
+def read_body(rfile: Any, headers: Any, limit: int) -> bytes:
+    """Exactly one request's body from ``rfile``: by Content-Length, or chunked, at most ``limit``.
+
+    On a kept-alive connection the next request starts right after it, so nothing more
+    and nothing less is read; a chunked body is read to its last chunk, never taken for
+    an empty one. Raises :class:`BodyError`.
+    """
+    if "chunked" in str(headers.get("Transfer-Encoding", "")).lower():
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = rfile.readline(1026)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise BodyError("Malformed chunked request body.", ended=not line) from None
+            if size < 0 or total + size > limit:
+                raise BodyError("Request body missing or too large.")
+            if size == 0:
+                for _ in range(100):  # trailers, up to the blank line
+                    if rfile.readline(65537) in (b"\r\n", b"\n", b""):
+                        break
+                return b"".join(parts)
+            data = rfile.read(size)
+            if len(data) != size:
+                raise BodyError("Chunked request body ended early.", ended=True)
+            parts.append(data)
+            total += size
+            rfile.readline(3)  # the CRLF after each chunk
+    try:
+        length = int(headers.get("Content-Length") or 0)
+    except ValueError:
+        length = -1
+    if length < 0 or length > limit:
+        raise BodyError("Request body missing or too large.")
+    # (Expect: 100-continue is answered by http.server's parse_request already.)
+    data = rfile.read(length) if length else b""
+    if len(data) != length:
+        raise BodyError("Request body ended early.", ended=True)
+    return data
 
 
 class PersistentConnections:
@@ -93,7 +146,7 @@ class PersistentConnections:
     proxy's (``cognito_helpers.diagnosis.proxy_wire``). A subclass sets
     ``open_connections`` (and ``open_connections_lock``) to a set that holds each
     connection's socket while it is served, so that a stopping server can shut them,
-    idle keep-alive ones too. Reading each request body exactly stays the handler's job.
+    idle keep-alive ones too. Each handler reads its request bodies with :func:`read_body`.
     """
 
     protocol_version = "HTTP/1.1"
@@ -177,49 +230,16 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
         open_connections = connections
         open_connections_lock = threading.Lock()
 
-        def _read_chunked(self) -> bytes | None:
-            from werkzeug.serving import DechunkedInput
-
-            stream = DechunkedInput(self.rfile)
-            parts: list[bytes] = []
-            total = 0
-            try:
-                while True:
-                    data = stream.read(65536)
-                    if not data:
-                        return b"".join(parts)
-                    parts.append(data)
-                    total += len(data)
-                    if total > _MAX_BODY:
-                        self._refuse(400, "Request body missing or too large.")
-                        return None
-            except (OSError, ValueError):
-                self._refuse(400, "Malformed chunked request body.")
-                return None
-
         def run_wsgi(self) -> None:
-            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                # A chunked body (fetch with a stream, some HTTP libraries) is read to its
-                # last chunk, up to the limit: never taken for an empty one.
-                body = self._read_chunked()
-                if body is None:
-                    return
-                length = len(body)
-            else:
-                try:
-                    length = int(self.headers.get("Content-Length") or 0)
-                except ValueError:
-                    length = -1
-                if length < 0 or length > _MAX_BODY:
-                    self._refuse(400, "Request body missing or too large.")
-                    return
-                # (Expect: 100-continue is answered by http.server's parse_request already.)
-                # Read the whole body first: whatever the application leaves unread,
-                # the next request on this connection starts right after it.
-                body = self.rfile.read(length) if length else b""
-                if len(body) < length:
+            try:
+                body = read_body(self.rfile, self.headers, _MAX_BODY)
+            except BodyError as error:
+                if error.ended:
                     self.close_connection = True  # the client went away mid-body
-                    return
+                else:
+                    self._refuse(400, error.text)
+                return
+            length = len(body)
             self.environ = environ = self.make_environ()
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(length)
