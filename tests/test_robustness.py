@@ -279,7 +279,17 @@ def test_troubleshoot_any_text(error, username, client_id, secret, sent, others)
         shown = repr(result) + result._repr_html_()
         if len(secret) >= 8 and all(secret not in v for v in (error, username, client_id, sent,
                                                                 str(others))):
-            assert secret not in shown
+            # Hypothesis also draws strings from the source, so a "secret" may be a word of
+            # the page's own prose ('exceptio'): it leaks when it shows more often than with
+            # another secret of the same length in its place (which shows nowhere, then)
+            alt, char = None, next((c for c in "Zq9Xk" if c not in secret), None)
+            if char is not None:
+                with contextlib.suppress(ch.CognitoHelpersError):  # refused: the strict form
+                    alt = troubleshoot(error, username=username, client_id=client_id,
+                                       client_secret=char * len(secret), sent=sent,
+                                       other_usernames=others)
+            prose = 0 if alt is None else (repr(alt) + alt._repr_html_()).count(secret)
+            assert shown.count(secret) <= prose
 
 
 @SETTINGS
