@@ -274,3 +274,28 @@ def test_challenge_path_mints_the_same_way(cip, demo):
     assert id_claims["origin_jti"] == access["origin_jti"]
     assert id_claims["auth_time"] == access["auth_time"]
     assert len(result["RefreshToken"].split(".")) == 5
+
+
+def test_creating_a_pool_does_not_import_motos_key(local_cognito):
+    """moto imports its bundled private key for every pool (0.1-0.2 s of CPU each, recovering
+    its primes); ours sign with their own keys, so that import waits until something reads it."""
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    from cognito_helpers.local.moto_key import DeferredKey
+
+    pool_id = local_cognito.client().create_user_pool(PoolName="no-moto-key")["UserPool"]["Id"]
+    pool = cognitoidp_backends[local_cognito.account_id][local_cognito.region].user_pools[pool_id]
+    deferred = pool.__dict__["json_web_key"]
+    assert isinstance(deferred, DeferredKey) and "not imported" in repr(deferred)
+
+
+def test_motos_own_signing_still_works_on_our_pools(cip, local_cognito, demo):
+    """Reading the deferred key imports it: moto's create_jwt signs with its "dummy" key."""
+    from joserfc import jwk as joserfc_jwk
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    pool = cognitoidp_backends[local_cognito.account_id][demo.region].user_pools[demo.user_pool_id]
+    token, _ = pool.create_jwt(demo.client_id, demo.username, "id")
+    assert isinstance(pool.__dict__["json_web_key"], joserfc_jwk.RSAKey)
+    assert jwt.get_unverified_header(token)["kid"] == "dummy"
+    assert claims(token)["token_use"] == "id"
