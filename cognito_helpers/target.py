@@ -167,10 +167,10 @@ class Target:
         (default ``$COGNITO_TIMEOUT``, else 10) or raises
         :class:`~cognito_helpers.exceptions.DeadlineError` naming the endpoint.
         """
-        import boto3
         from botocore.config import Config
 
         from .deadline import deadline_client, resolve_timeout
+        from .sdk_session import boto3_session
 
         if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
             raise InvalidInputError("attempts", f"{attempts!r}: a whole number from 1 to 10.")
@@ -181,14 +181,14 @@ class Target:
             read_timeout=30,
         )
         if self.kind == "local":
-            session = boto3.session.Session(
+            session = boto3_session(
                 aws_access_key_id="AKIALOCALCOGNITO0000",
                 aws_secret_access_key="local-cognito-dummy-secret-key",  # noqa: S106
                 region_name=self.region,
             )
         else:
             self._check_profile()
-            session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
+            session = boto3_session(profile_name=self.profile, region_name=self.region)
         from .safelog import protect_sdk_logs
 
         protect_sdk_logs()  # botocore's DEBUG logs would show passwords and secrets
@@ -201,11 +201,11 @@ class Target:
         """Whether AWS credentials are available (needed for Admin* calls only)."""
         if self.kind == "local":
             return True
-        import boto3
+        from .sdk_session import boto3_session
 
         try:
             self._check_profile()
-            session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
+            session = boto3_session(profile_name=self.profile, region_name=self.region)
             return session.get_credentials() is not None
         except Exception:  # profile not found and the like
             return False

@@ -211,11 +211,13 @@ def _boto_client(endpoint_url: str | None, region: str, timeout: float | None = 
                 f"{endpoint_url!r} is not an http(s) URL (e.g. http://127.0.0.1:9229).",
             )
     try:
-        import boto3
+        import boto3  # noqa: F401 - a clear error when it is missing
         from botocore.config import Config
+
+        from ..sdk_session import boto3_session
     except ImportError:
         raise ConfigurationError("this command needs boto3: pip install boto3") from None
-    session = boto3.session.Session(region_name=region)
+    session = boto3_session(region_name=region)
     kwargs: dict[str, Any] = {}
     if _is_loopback(endpoint_url):
         # A local Cognito accepts any signature: dummy credentials, and no lookup of real

@@ -287,9 +287,9 @@ class LocalCognito:
         with self._sessions_lock:
             session = self._sessions.get(region or self.region)
             if session is None:
-                import boto3
+                from ..sdk_session import boto3_session
 
-                session = boto3.session.Session(
+                session = boto3_session(
                     aws_access_key_id=DUMMY_KEY_ID,
                     aws_secret_access_key=DUMMY_SECRET_KEY,
                     region_name=region or self.region,

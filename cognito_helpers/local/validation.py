@@ -53,9 +53,9 @@ def _service_model() -> Any:
     global _model
     with _model_lock:
         if _model is None:
-            import botocore.session
+            from ..sdk_session import botocore_session
 
-            _model = botocore.session.get_session().get_service_model("cognito-idp")
+            _model = botocore_session().get_service_model("cognito-idp")
         return _model
 
 

@@ -121,10 +121,10 @@ def make_client(region: str, endpoint_url: str | None = None, *,
     """A boto3 ``cognito-idp`` client for the instructor's credentials (standard retries);
     each call answers within ``timeout`` seconds ($COGNITO_TIMEOUT, else 10) or raises
     DeadlineError."""
-    import boto3
     from botocore.config import Config
 
     from ..deadline import deadline_client, resolve_timeout
+    from ..sdk_session import boto3_session
 
     seconds = resolve_timeout(timeout, field="--timeout")
     expect_text("--region", region, what="an AWS region name (str)")
@@ -137,7 +137,7 @@ def make_client(region: str, endpoint_url: str | None = None, *,
     if not re.fullmatch(r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}", region or ""):
         # botocore would fail with a raw InvalidRegionError
         raise InvalidInputError("--region", f"{region!r} is not an AWS region name (e.g. eu-west-1).")
-    session = boto3.session.Session(region_name=region)
+    session = boto3_session(region_name=region)
     if session.get_credentials() is None:
         raise ConfigurationError(
             "no AWS credentials found; provisioning calls are signed. Set AWS_PROFILE or "
