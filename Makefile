@@ -48,7 +48,7 @@ lab: $(STAMP)
 # that a notebook's cells, and the tests sharing a module- or session-scoped fixture, stay on
 # one worker (tests/conftest.py, notebooks/conftest.py). `pytest` alone still runs serially.
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -p tests.pytest_boot -n 2 --dist loadgroup
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
