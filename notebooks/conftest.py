@@ -5,12 +5,17 @@
 * Tests never reach AWS: the variables that would point ``get_target()`` at a
   real user pool are removed before nbval starts any kernel (kernels inherit
   this process's environment), so every notebook runs against the local Cognito.
+* nbval's kernels fork from a zygote that has already imported ipykernel, boto3 and
+  moto (tests/kernel_zygote.py says how, and what stays the same);
+  ``COGNITO_LAB_FORK_KERNELS=0`` starts them the usual way.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +66,55 @@ def pytest_configure(config: pytest.Config) -> None:
             option.nbval_sanitize_with = str(candidate)
     for name in REAL_TARGET_VARS:
         os.environ.pop(name, None)
+    _fork_nbval_kernels(config)
+
+
+def _zygote_module() -> Any:
+    path = Path(__file__).resolve().parent.parent / "tests" / "kernel_zygote.py"
+    spec = importlib.util.spec_from_file_location("kernel_zygote", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_zygote: Any = None
+
+
+def _fork_nbval_kernels(config: pytest.Config) -> None:
+    """Start this process's zygote and point nbval's current-env kernel spec at it."""
+    global _zygote
+    if not (config.option.nbval or config.option.nbval_lax):
+        return
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return  # pytest-xdist's controller: its workers run the notebooks
+    zygote = _zygote_module()
+    if not zygote.available():
+        return
+    import nbval.kernel
+
+    _zygote = zygote.Zygote().start()
+    manager = nbval.kernel.NbvalKernelspecManager
+    original = manager.get_kernel_spec
+    state: dict[str, bool] = {}
+
+    def get_kernel_spec(self: Any, kernel_name: str) -> Any:
+        spec = original(self, kernel_name)
+        if kernel_name != nbval.kernel.CURRENT_ENV_KERNEL_NAME or _zygote is None:
+            return spec
+        if "ready" not in state:  # once: a zygote that failed leaves kernels as they were
+            state["ready"] = _zygote.wait_ready()
+            if state["ready"]:
+                os.environ[zygote.SOCKET_ENV] = _zygote.path
+        if state["ready"]:
+            spec.argv = zygote.kernel_argv()
+        return spec
+
+    manager.get_kernel_spec = get_kernel_spec
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _zygote
+    if _zygote is not None:
+        _zygote.stop()
+        _zygote = None
