@@ -17,6 +17,9 @@ from cognito_helpers.local.server import LocalCognito
 # The fixtures of this file are cheap (a LocalCognito starts in ~0.15 s): each worker has its
 # own, so their users are handed out one by one. Fixtures of pytest and its plugins: likewise.
 _PER_WORKER = {"", "tests"}
+# Session fixtures that hold nothing the tests share (a check, an empty folder): using one
+# does not tie a test to a worker. tests/browser's servers do: their tests stay together.
+_STATELESS = {"browser_ready", "browser_home"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (it runs only on its workers)
@@ -37,7 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         owners = {
             fixturedef.baseid
-            for defs in info.name2fixturedefs.values()
+            for name, defs in info.name2fixturedefs.items()
+            if name not in _STATELESS
             for fixturedef in defs
             if fixturedef.scope != "function" and fixturedef.baseid not in _PER_WORKER
         }
