@@ -115,6 +115,11 @@ def test_an_interrupt_reaches_a_forked_kernel(zygote, tmp_path):
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - started < 10
+        while True:  # the interrupted cell's last messages, up to its "idle"
+            msg = kc.get_iopub_msg(timeout=15)
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                    and msg["content"]["execution_state"] == "idle"):
+                break
         assert run(kc, "print(6 * 7)")[0].strip() == "42"  # and it goes on
     finally:
         stop(km, kc)
