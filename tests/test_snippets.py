@@ -599,24 +599,38 @@ def test_readme_snippet_command_runs() -> None:
         assert "Rendered by `python -m cognito_helpers snippet" in done.stdout
 
 
-def test_readme_run_commands(toolchain, demo) -> None:
-    """The README's `cd snippets/<lang> && ...` lines, run as written against the local Cognito."""
+def _readme_run_lines() -> list[str]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    lines = [ln.strip() for ln in readme.splitlines() if ln.startswith("    cd snippets/")]
-    assert lines, "README lost its commands that run a snippet"
-    for line in lines:
-        lang = line.split()[1].removeprefix("snippets/")
-        tc = toolchain(lang)
-        _signin_tool(tc)  # skip/fail like the snippet itself
-        # as written, but Maven offline: the tests never reach a registry
-        command = line.replace(" mvn ", " mvn -o ")
-        done = subprocess.run(["bash", "-c", command], cwd=REPO,
-                              env={**tc.env, **snippet_env(demo)}, capture_output=True, text=True,
-                              timeout=600, check=False)
-        expected = (secret_hash(demo.username, demo.client_id, demo.client_secret) + "\n"
-                    if line.split()[-1] == "hash" else "signed in: got tokens\n")
-        stdout = ANSI.sub("", done.stdout)  # Debian's Maven 3.8.7 prints colour resets under -q
-        assert (done.returncode, stdout) == (0, expected), f"{line}\n{done.stderr}"
+    return [ln.strip() for ln in readme.splitlines() if ln.startswith("    cd snippets/")]
+
+
+README_RUN_LINES = _readme_run_lines()
+
+
+def test_readme_has_commands_that_run_a_snippet() -> None:
+    assert README_RUN_LINES, "README lost its commands that run a snippet"
+
+
+# one test per line, on the worker that builds that language's snippet (its group)
+@pytest.mark.parametrize("line", [
+    pytest.param(line, id=line.split("&&")[0].split("/")[-1].strip() + "-" + line.split()[-1],
+                 marks=pytest.mark.xdist_group(f"snippets-{line.split()[1].removeprefix('snippets/')}"))
+    for line in README_RUN_LINES
+])
+def test_readme_run_command(toolchain, demo, line: str) -> None:
+    """A README `cd snippets/<lang> && ...` line, run as written against the local Cognito."""
+    lang = line.split()[1].removeprefix("snippets/")
+    tc = toolchain(lang)
+    _signin_tool(tc)  # skip/fail like the snippet itself
+    # as written, but Maven offline: the tests never reach a registry
+    command = line.replace(" mvn ", " mvn -o ")
+    done = subprocess.run(["bash", "-c", command], cwd=REPO,
+                          env={**tc.env, **snippet_env(demo)}, capture_output=True, text=True,
+                          timeout=600, check=False)
+    expected = (secret_hash(demo.username, demo.client_id, demo.client_secret) + "\n"
+                if line.split()[-1] == "hash" else "signed in: got tokens\n")
+    stdout = ANSI.sub("", done.stdout)  # Debian's Maven 3.8.7 prints colour resets under -q
+    assert (done.returncode, stdout) == (0, expected), f"{line}\n{done.stderr}"
 
 
 def test_snippet_env_carries_only_what_the_snippets_read(demo) -> None:
