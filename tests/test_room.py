@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -125,11 +126,17 @@ def test_five_participants_run_01_and_02_each_in_their_own_cognito(room):
     for name in PARTICIPANTS:  # signing in starts the participant's server
         landed = _sign_in(base, name, settings["rehearsal_password"])
         assert landed.startswith((f"/user/{name}/", "/hub/spawn-pending", "/hub/home", "/hub/spawn")), landed
-    for name in PARTICIPANTS:
+    # all five at once, as in a workshop: each in its own server, kernel and local Cognito
+
+    def lessons(name: str) -> list[tuple[str, str, object]]:
         client.start_server(name)
-        for nb in ("notebooks/01-setup-check.ipynb", "notebooks/02-reproduce-the-error.ipynb"):
-            run = client.run_notebook(name, nb)
-            assert run.cells > 5 and run.ok, (name, nb, run.failures)
+        return [(name, nb, client.run_notebook(name, nb))
+                for nb in ("notebooks/01-setup-check.ipynb", "notebooks/02-reproduce-the-error.ipynb")]
+
+    with ThreadPoolExecutor(len(PARTICIPANTS)) as pool:
+        for runs in pool.map(lessons, PARTICIPANTS):
+            for name, nb, run in runs:
+                assert run.cells > 5 and run.ok, (name, nb, run.failures)
     # no cross-talk: each creates a pool and signs up a user; each sees only its own
     probe = """
 import cognito_helpers as ch, json
@@ -142,8 +149,11 @@ cip.sign_up(ClientId=demo.client_id, Username="{name}-new", Password="Passw0rd!x
 seen = [p["Name"] for p in cip.list_user_pools(MaxResults=60)["UserPools"]]
 print(json.dumps({{"pools": sorted(seen), "outbox": [m.username for m in lc.outbox]}}))
 """
-    for name in PARTICIPANTS:
-        run = client.run_cells(name, "notebooks/probe.ipynb", [probe.format(name=name)])
+    with ThreadPoolExecutor(len(PARTICIPANTS)) as pool:
+        probes = list(pool.map(
+            lambda name: client.run_cells(name, "notebooks/probe.ipynb", [probe.format(name=name)]),
+            PARTICIPANTS))
+    for name, run in zip(PARTICIPANTS, probes, strict=True):
         assert run.ok, run.failures
         seen = json.loads(run.stdout[-1])
         # the kernel's own local Cognito: its lesson pool and what this probe made, nothing else
