@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.parse  # noqa: F401
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -72,13 +73,18 @@ def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, lis
                 sheet = list(csv.DictReader(fh))
             yield base, client, lc, sheet, work
         finally:  # whatever failed: the hub and its servers stop
-            _stop(proc, client, sheet)
+            stop_room(proc, client, sheet)
 
 
-def _stop(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dict[str, str]]) -> None:
-    for person in sheet if client is not None else []:
+def stop_room(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dict[str, str]]) -> None:
+    """Stop every participant's server (at once), then the hub's process group."""
+    def stop(person: dict[str, str]) -> None:
         with contextlib.suppress(WorkshopError):
-            client.stop_server(person["username"])
+            client.stop_server(person["username"])  # type: ignore[union-attr]
+
+    if client is not None and sheet:
+        with ThreadPoolExecutor(len(sheet)) as pool:  # all at once: the hub stops them in parallel
+            list(pool.map(stop, sheet))
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=20)

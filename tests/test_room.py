@@ -9,12 +9,10 @@ pools or codes. Under CI the room's packages must be there (fail, not skip).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -24,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from room_harness import cognito_room_running, oauth_sign_in
+from room_harness import cognito_room_running, oauth_sign_in, stop_room
 
 from cognito_helpers.exceptions import WorkshopError
 from cognito_helpers.workshop.room import PROXY_BIN, read_progress
@@ -84,15 +82,7 @@ def room(tmp_path_factory):
                 pytest.fail(f"the room did not answer in 90 s: {(room_dir / 'hub.log').read_text()[-2000:]}")
             yield base, client, settings, room_dir
         finally:  # whatever failed: the servers and the hub stop
-            for name in PARTICIPANTS if client is not None else []:
-                with contextlib.suppress(WorkshopError):
-                    client.stop_server(name)
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_room(proc, client, [{"username": name} for name in PARTICIPANTS])
 
 
 def _sign_in(base: str, name: str, password: str) -> str:
