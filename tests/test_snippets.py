@@ -115,6 +115,9 @@ def _base_env(tmp: Path) -> dict[str, str]:
         "CARGO_TARGET_DIR": str(CARGO_TARGET),
         "CARGO_TERM_COLOR": "never",
         "CARGO_PROFILE_DEV_DEBUG": "0",  # no debug info: a quicker build of the SDK on 2 cores
+        # Maven's JVM lives a few seconds: the quick JIT tier and the serial collector halve
+        # its CPU time (Kotlin's build: 5.1 s of CPU, 2.4 s with these); what it builds is the same
+        "MAVEN_OPTS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
     }
     env.update({k: os.environ[k] for k in PASS_THROUGH if os.environ.get(k)})
     return env
