@@ -299,3 +299,22 @@ def test_motos_own_signing_still_works_on_our_pools(cip, local_cognito, demo):
     assert isinstance(pool.__dict__["json_web_key"], joserfc_jwk.RSAKey)
     assert jwt.get_unverified_header(token)["kid"] == "dummy"
     assert claims(token)["token_use"] == "id"
+
+
+def test_plain_moto_pools_in_the_same_process_still_sign(local_cognito):
+    """A pool moto makes on its own (a suite that also uses moto's mock_aws, the benchmarks'
+    bare moto) signs with moto's bundled key, imported when it first needs it."""
+    from joserfc import jwk as joserfc_jwk
+    from moto.cognitoidp.models import CognitoIdpUserPool, cognitoidp_backends
+
+    backend = cognitoidp_backends["000000000017"]["us-east-1"]  # an account no test uses
+    pool = backend.create_user_pool("plain-moto", {})
+    try:
+        assert type(pool) is CognitoIdpUserPool  # not adopted: moto's own
+        client = backend.create_user_pool_client(pool.id, False, {"ClientName": "plain"})
+        backend.admin_create_user(pool.id, "someone", "SUPPRESS", "Temp-pass-1!", [])
+        token, _ = pool.create_jwt(client.id, "someone", "access")
+        assert isinstance(pool.__dict__["json_web_key"], joserfc_jwk.RSAKey)
+        assert jwt.get_unverified_header(token)["kid"] == "dummy"
+    finally:
+        backend.user_pools.pop(pool.id, None)

@@ -10,9 +10,11 @@ the test suite.
 Our pools never sign with that key: :class:`~.tokens.LocalUserPool` mints
 every token with the pool's own keys. :func:`defer_moto_key` hands moto's
 module a ``jwk`` whose ``RSAKey.import_key`` returns a :class:`DeferredKey`,
-and ``LocalUserPool.json_web_key`` resolves it (imports the real key, once) the
-first time anything reads it, so moto's own ``create_jwt`` still works.
-moto's source is not changed.
+and gives moto's pool class a ``json_web_key`` property that resolves it
+(imports the real key, once per pool) the first time anything reads it. So
+moto's own ``create_jwt`` still signs, for our pools and for plain moto pools
+in the same process (a test suite that also uses moto's ``mock_aws``, or the
+benchmarks' bare moto). moto's source is not changed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-__all__ = ["DeferredKey", "defer_moto_key", "resolved"]
+__all__ = ["DeferredKey", "defer_moto_key"]
 
 _lock = threading.Lock()
 
@@ -68,15 +70,25 @@ class _JwkDeferringRSA:
         return getattr(self._real, name)
 
 
+def _get_key(pool: Any) -> Any:
+    key = pool.__dict__.get("json_web_key")
+    if isinstance(key, DeferredKey):
+        key = pool.__dict__["json_web_key"] = key.resolve()
+    return key
+
+
+def _set_key(pool: Any, value: Any) -> None:
+    pool.__dict__["json_web_key"] = value
+
+
 def defer_moto_key() -> None:
     """From now on, moto's new pools defer importing its bundled key (idempotent)."""
     import moto.cognitoidp.models as models
 
     with _lock:
+        pool_class = models.CognitoIdpUserPool
+        if not isinstance(pool_class.__dict__.get("json_web_key"), property):
+            # a data descriptor: read through it even though __init__ stores the value
+            pool_class.json_web_key = property(_get_key, _set_key, doc="moto's key, imported on first read")
         if not isinstance(models.jwk, _JwkDeferringRSA):
             models.jwk = _JwkDeferringRSA(models.jwk)
-
-
-def resolved(value: Any) -> Any:
-    """``value``, or the key it stands for if it is a :class:`DeferredKey`."""
-    return value.resolve() if isinstance(value, DeferredKey) else value

@@ -527,26 +527,12 @@ def mint_from_grant(pool: Any, grant: RefreshGrant, *, refresh_token: bool = Fal
 def _local_pool_class() -> type:
     from moto.cognitoidp.models import CognitoIdpUserPool, NotAuthorizedError
 
-    from .moto_key import DeferredKey
-
     class LocalUserPool(CognitoIdpUserPool):  # type: ignore[misc, valid-type]
         """A moto user pool whose token methods mint with :func:`mint_tokens`.
 
         moto's flows call these four methods; each keeps moto's signature
         and return value.
         """
-
-        @property
-        def json_web_key(self) -> Any:
-            # moto's bundled key, imported on first read (see .moto_key)
-            key = self.__dict__.get("json_web_key")
-            if isinstance(key, DeferredKey):
-                key = self.__dict__["json_web_key"] = key.resolve()
-            return key
-
-        @json_web_key.setter
-        def json_web_key(self, value: Any) -> None:
-            self.__dict__["json_web_key"] = value
 
         def create_refresh_token(self, client_id: str, username: str) -> tuple[str, str]:
             pool_keys(self)  # first sign-in: make the keys before stamping auth_time
