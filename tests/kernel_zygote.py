@@ -33,14 +33,13 @@ import os
 import select
 import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve()
+# The launcher runs this file once per kernel: what only the zygote needs (subprocess,
+# tempfile, pathlib: ~15 ms) is imported where it is used.
+HERE = os.path.abspath(__file__)
 SOCKET_ENV = "COGNITO_LAB_KERNEL_ZYGOTE"
 SWITCH_ENV = "COGNITO_LAB_FORK_KERNELS"
 LOG_ENV = "COGNITO_LAB_ZYGOTE_LOG"
@@ -243,17 +242,21 @@ class Zygote:
     :func:`kernel_argv` fork from it; ``stop()`` ends it (its kernels are nbval's to stop)."""
 
     def __init__(self) -> None:
+        import tempfile
+
         self.dir = tempfile.mkdtemp(prefix="kz-")
         self.path = os.path.join(self.dir, "zygote.sock")
-        self.process: subprocess.Popen[str] | None = None
+        self.process: Any = None  # subprocess.Popen
 
     def start(self) -> Zygote:
+        import subprocess
+
         env = {k: v for k, v in os.environ.items() if k != SOCKET_ENV}
         # debugpy's import-time warning about frozen modules, which a kernel would print to
         # its own stderr (nbval's is /dev/null), would land in pytest's output from here
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE), "serve", self.path],
+            [sys.executable, HERE, "serve", self.path],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
         )
         return self
@@ -265,6 +268,8 @@ class Zygote:
         return bool(ready) and self.process.stdout.readline().strip() == "ready"
 
     def stop(self) -> None:
+        import subprocess
+
         if self.process is not None:
             try:
                 if self.process.stdin is not None:
@@ -284,7 +289,7 @@ class Zygote:
 
 def kernel_argv() -> list[str]:
     """A kernel spec's argv that launches through the zygote named by ``$COGNITO_LAB_KERNEL_ZYGOTE``."""
-    return [sys.executable, "-S", str(HERE), "launch", "-f", "{connection_file}"]
+    return [sys.executable, "-S", HERE, "launch", "-f", "{connection_file}"]
 
 
 # -- the launcher -------------------------------------------------------------------------
