@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +89,14 @@ def _fork_nbval_kernels(config: pytest.Config) -> None:
         return
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return  # pytest-xdist's controller: its workers run the notebooks
-    zygote = _zygote_module()
+    boot = sys.modules.get("tests.pytest_boot")  # make test's first plugin started one early
+    early = getattr(boot, "ZYGOTE", None)
+    zygote = sys.modules["tests.kernel_zygote"] if early is not None else _zygote_module()
     if not zygote.available():
         return
     import nbval.kernel
 
-    _zygote = zygote.Zygote().start()
+    _zygote = early if early is not None else zygote.Zygote().start()
     manager = nbval.kernel.NbvalKernelspecManager
     original = manager.get_kernel_spec
     state: dict[str, bool] = {}

@@ -14,3 +14,27 @@ from __future__ import annotations
 import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
+def _start_kernel_zygote() -> object | None:
+    """Start the zygote nbval's kernels fork from (tests/kernel_zygote.py) now, while pytest
+    loads its plugins and collects, so that it has imported what kernels need by the time
+    the first notebook asks (notebooks/conftest.py adopts it; started there otherwise).
+    Not in pytest-xdist's controller, which runs no test."""
+    import os
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker and any(a.startswith(("-n", "--numprocesses")) for a in sys.argv[1:]):
+        return None
+    from tests import kernel_zygote
+
+    if not kernel_zygote.available():
+        return None
+    zygote = kernel_zygote.Zygote().start()
+    import atexit
+
+    atexit.register(lambda: zygote.process is not None and zygote.stop())
+    return zygote
+
+
+ZYGOTE = _start_kernel_zygote()
