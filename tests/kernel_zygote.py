@@ -268,6 +268,7 @@ class Zygote:
         return bool(ready) and self.process.stdout.readline().strip() == "ready"
 
     def stop(self) -> None:
+        """End the zygote and remove its socket (again: nothing to do)."""
         import subprocess
 
         if self.process is not None:
@@ -281,10 +282,10 @@ class Zygote:
             if self.process.stdout is not None:
                 self.process.stdout.close()
             self.process = None
-        for name in ("zygote.sock",):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(self.dir, name))
-        os.rmdir(self.dir)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+        with contextlib.suppress(FileNotFoundError):
+            os.rmdir(self.dir)
 
 
 def kernel_argv() -> list[str]:

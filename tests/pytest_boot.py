@@ -1,4 +1,5 @@
-"""Loaded first by ``make test`` (``-p tests.pytest_boot``), before any other plugin.
+"""Loaded first by ``make test`` (``-p tests.pytest_boot``), before any other plugin, for
+two start-up costs: rfc3987-syntax's import, and the kernel zygote's start (below).
 
 nbval imports nbformat, which imports jsonschema, whose format checkers import
 rfc3987-syntax if it is installed (jupyter-events brings it): that package builds a
@@ -33,7 +34,7 @@ def _start_kernel_zygote() -> object | None:
     zygote = kernel_zygote.Zygote().start()
     import atexit
 
-    atexit.register(lambda: zygote.process is not None and zygote.stop())
+    atexit.register(zygote.stop)  # if notebooks/conftest.py did not stop it already
     return zygote
 
 

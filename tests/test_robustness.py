@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlparse
@@ -279,17 +280,15 @@ def test_troubleshoot_any_text(error, username, client_id, secret, sent, others)
         shown = repr(result) + result._repr_html_()
         if len(secret) >= 8 and all(secret not in v for v in (error, username, client_id, sent,
                                                                 str(others))):
-            # Hypothesis also draws strings from the source, so a "secret" may be a word of
-            # the page's own prose ('exceptio'): it leaks when it shows more often than with
-            # another secret of the same length in its place (which shows nowhere, then)
-            alt, char = None, next((c for c in "Zq9Xk" if c not in secret), None)
-            if char is not None:
-                with contextlib.suppress(ch.CognitoHelpersError):  # refused: the strict form
+            def shown_with(other: str) -> str:
+                try:
                     alt = troubleshoot(error, username=username, client_id=client_id,
-                                       client_secret=char * len(secret), sent=sent,
-                                       other_usernames=others)
-            prose = 0 if alt is None else (repr(alt) + alt._repr_html_()).count(secret)
-            assert shown.count(secret) <= prose
+                                       client_secret=other, sent=sent, other_usernames=others)
+                except ch.CognitoHelpersError:  # refused: the strict form
+                    return ""
+                return repr(alt) + alt._repr_html_()
+
+            _assert_not_leaked(secret, shown, shown_with)
 
 
 @SETTINGS
@@ -415,18 +414,25 @@ def test_fetch_jwks_bad_urls_stay_on_loopback():
 # -- CLI (in process, stdout as strict as a real pipe) ------------------------------------
 
 
-def _assert_secret_not_shown(argv: list[str], env: dict[str, str], secret: str, shown: str) -> None:
-    """The secret is not in what the CLI printed. Hypothesis also draws strings from the
-    source, so a "secret" may be a word of the CLI's own prose ('contains'): it leaks when it
-    shows more often than with another secret of the same length in its place."""
+def _assert_not_leaked(secret: str, shown: str, shown_with: Callable[[str], str]) -> None:
+    """``secret`` is not in ``shown``. Hypothesis also draws strings from the source, so a
+    "secret" may be a word of our own prose ('exceptio', 'contains'): it leaks when it shows
+    more often than in ``shown_with(another secret of its length)``."""
     if secret not in shown:
         return
-    prose = 0
     char = next((c for c in "Zq9Xk" if c not in secret), None)
-    if char is not None:
-        _, out, err = _run_cli(argv, {**env, "COGNITO_CLIENT_SECRET": char * len(secret)})
-        prose = (out + err).count(secret)
+    prose = 0 if char is None else shown_with(char * len(secret)).count(secret)
     assert shown.count(secret) <= prose, shown
+
+
+def _assert_secret_not_shown(argv: list[str], env: dict[str, str], secret: str, shown: str) -> None:
+    """The secret is not in what the CLI printed (see _assert_not_leaked)."""
+
+    def shown_with(other: str) -> str:
+        _, out, err = _run_cli(argv, {**env, "COGNITO_CLIENT_SECRET": other})
+        return out + err
+
+    _assert_not_leaked(secret, shown, shown_with)
 
 
 def _run_cli(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
