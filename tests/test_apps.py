@@ -70,9 +70,10 @@ def test_the_calculator_app_exists():
 
 def test_voila_command_serves_one_app_or_all_on_loopback():
     one = voila_command("calculator", port=9999)
-    assert one[1:4] == ["-m", "voila", str(APPS_DIR / "calculator.ipynb")]
+    assert one[1:5] == ["-m", "cognito_helpers.jupyter_start", "voila",
+                        str(APPS_DIR / "calculator.ipynb")]
     assert "--Voila.ip=127.0.0.1" in one and "--port=9999" in one
-    assert voila_command()[3] == str(APPS_DIR)
+    assert voila_command()[4] == str(APPS_DIR)
     with pytest.raises(InvalidInputError, match=r"choose one of: .*calculator"):
         voila_command("lesson-03")
 

@@ -59,8 +59,9 @@ def voila_command(name: str | None = None, *, host: str = "127.0.0.1", port: int
             "Voilà is not installed. Install it with: pip install -r requirements.txt"
         )
     target = apps_dir / f"{name}.ipynb" if name else apps_dir
-    return [sys.executable, "-m", "voila", str(target), "--no-browser",
-            f"--Voila.ip={host}", f"--port={port}"]
+    # Voilà, started through jupyter_start: the same server, a second sooner
+    return [sys.executable, "-m", "cognito_helpers.jupyter_start", "voila", str(target),
+            "--no-browser", f"--Voila.ip={host}", f"--port={port}"]
 
 
 def _cmd_app(args: Any) -> int:

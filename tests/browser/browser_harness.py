@@ -192,7 +192,8 @@ def start_lab(name: str, root: Path, home: Path) -> Server:
     token = secrets.token_hex(16)
     port = free_port()
     argv = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        # as `make lab` starts it (cognito_helpers.jupyter_start: a second sooner)
+        sys.executable, "-m", "cognito_helpers.jupyter_start", "lab", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",

@@ -66,7 +66,7 @@ def voila_server(browser_ready: None, browser_home: Path) -> Iterator[Server]:
         shutil.copy(nb, root / nb.name)
     port = free_port()
     argv = [
-        sys.executable, "-m", "voila", str(root), "--no-browser",
+        sys.executable, "-m", "cognito_helpers.jupyter_start", "voila", str(root), "--no-browser",
         "--Voila.ip=127.0.0.1", f"--port={port}",
     ]
     server = Server("Voilà", argv, fresh_jupyter_env(browser_home / "voila-home"), root, port,
