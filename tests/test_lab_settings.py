@@ -26,8 +26,10 @@ def test_make_lab_installs_the_overrides(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     (venv / ".installed").touch()  # the stamp: nothing to install
-    (venv / "bin" / "jupyter").write_text("#!/bin/sh\nexit 0\n")  # instead of the lab itself
-    (venv / "bin" / "jupyter").chmod(0o755)
+    # instead of the lab itself: a "python" that checks how make lab starts JupyterLab
+    (venv / "bin" / "python").write_text(
+        '#!/bin/sh\n[ "$1 $2 $3" = "-m cognito_helpers.jupyter_start lab" ] || exit 9\n')
+    (venv / "bin" / "python").chmod(0o755)
     done = subprocess.run(["make", "-s", "lab", f"VENV={venv}", "STAMP=" + str(venv / ".installed")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
