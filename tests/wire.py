@@ -34,7 +34,9 @@ def loopback_server(
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.url = f"http{'s' if tls else ''}://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # socketserver's shutdown() waits for serve_forever's next poll: 0.5 s by default, 10 ms here
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                              daemon=True)
     thread.start()
     try:
         yield server
