@@ -2,19 +2,20 @@
 two start-up costs: rfc3987-syntax's import, and the kernel zygote's start (below).
 
 nbval imports nbformat, which imports jsonschema, whose format checkers import
-rfc3987-syntax if it is installed (jupyter-events brings it): that package builds a
-Lark grammar when imported, ~0.7 s of every pytest start, only to check the ``iri``
-format, which no schema the tests validate uses (nbformat's has no ``format``
-keyword). Marking it absent here makes jsonschema skip that one checker, in this
-process only: kernels, JupyterLab and the servers the tests start are their own
-processes. Plain ``pytest`` works without this file, only slower to start.
+rfc3987-syntax: ~0.7 s of every pytest start, for the ``iri`` formats, which no schema
+the tests validate uses (nbformat's has no ``format`` keyword). It is skipped here as
+the Jupyter servers skip it (``cognito_helpers/jupyter_start.py`` says why that is
+safe), in this process only: kernels, JupyterLab and the servers the tests start are
+their own processes. Plain ``pytest`` works without this file, only slower to start.
 """
 
 from __future__ import annotations
 
 import sys
 
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+from cognito_helpers.jupyter_start import skip_unused_format_checker
+
+skip_unused_format_checker()
 
 
 def _start_kernel_zygote() -> object | None:

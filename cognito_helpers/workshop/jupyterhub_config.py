@@ -50,8 +50,7 @@ c.JupyterHub.load_roles = [
 # system accounts), each in its own home.
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(settings["room_dir"], "home", "{username}")
-_singleuser = settings["singleuser_command"]  # a list; a string in rooms made before
-c.Spawner.cmd = _singleuser if isinstance(_singleuser, list) else [_singleuser]
+c.Spawner.cmd = settings["singleuser_command"]  # write_settings writes it at every start
 c.Spawner.default_url = "/lab/tree/01-setup-check.ipynb"
 c.Spawner.args = ["--ServerApp.ip=127.0.0.1", *(["--allow-root"] if os.getuid() == 0 else [])]
 c.Spawner.start_timeout = 60
