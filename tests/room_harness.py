@@ -23,6 +23,11 @@ from typing import Any
 from cognito_helpers.exceptions import WorkshopError
 from cognito_helpers.workshop.roomclient import RoomClient
 
+#: Not root, a room for several people runs only with --rehearsal (no isolation); as root
+#: (CI) every participant is a Unix user of their own.
+ISOLATED = hasattr(os, "geteuid") and os.geteuid() == 0
+REHEARSAL = [] if ISOLATED else ["--rehearsal"]
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -47,7 +52,7 @@ def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, lis
         port = _free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir", str(work / "data"),
-             "--port", str(port), "--workshop", str(work / "workshop")],
+             "--port", str(port), "--workshop", str(work / "workshop"), *REHEARSAL],
             env=env, cwd=work, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         client: RoomClient | None = None
@@ -73,11 +78,13 @@ def cognito_room_running(work: Path) -> Iterator[tuple[str, RoomClient, Any, lis
                 sheet = list(csv.DictReader(fh))
             yield base, client, lc, sheet, work
         finally:  # whatever failed: the hub and its servers stop
-            stop_room(proc, client, sheet)
+            stop_room(proc, client, sheet, work / "data")
 
 
-def stop_room(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dict[str, str]]) -> None:
-    """Stop every participant's server (at once), then the hub's process group."""
+def stop_room(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dict[str, str]],
+              room_dir: Path | None = None) -> None:
+    """Stop every participant's server (at once), then the hub's process group; then, given
+    ``room_dir``, ``workshop room --down`` (its Unix users and homes go too)."""
     def stop(person: dict[str, str]) -> None:
         with contextlib.suppress(WorkshopError):
             client.stop_server(person["username"])  # type: ignore[union-attr]
@@ -91,6 +98,16 @@ def stop_room(proc: subprocess.Popen, client: RoomClient | None, sheet: list[dic
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    if room_dir is not None and (room_dir / "room.json").exists():
+        room_down(room_dir)
+
+
+def room_down(room_dir: Path) -> subprocess.CompletedProcess:
+    """``workshop room --down --dir room_dir``, as the instructor runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--down", "--dir", str(room_dir)],
+        capture_output=True, text=True, timeout=60,
+    )
 
 
 def oauth_sign_in(base: str, username: str, password: str):

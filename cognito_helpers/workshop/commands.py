@@ -7,6 +7,7 @@ pool) and :mod:`.room`'s (the JupyterHub room).
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from ..cli_common import add_timeout_arg, timeout_of
@@ -65,8 +66,14 @@ def _cmd_room(args: Any) -> int:
     import signal
     import subprocess
 
-    from .room import room_command, write_settings
+    from .isolation import check_may_run, isolation_available
+    from .room import room_command, room_down, write_settings
 
+    if args.down:
+        removed = room_down(args.dir)
+        print(f"room in {args.dir} removed: {', '.join(removed) or 'nothing was left'}")
+        return 0
+    isolated = isolation_available()
     host = args.host
     if host not in ("127.0.0.1", "localhost", "::1") and not args.allow_remote:
         raise InvalidInputError(
@@ -86,6 +93,7 @@ def _cmd_room(args: Any) -> int:
                 "--workshop", f"{args.workshop} holds no ready workshop; run 'workshop up' first."
             )
         participants = list(state["users"])
+        notice = check_may_run(len(participants), rehearsal=args.rehearsal, isolated=isolated)
         url_host = f"[{host}]" if ":" in host else host
         callback = f"http://{url_host}:{args.port}/hub/oauth_callback"
         timeout = timeout_of(args)
@@ -94,25 +102,44 @@ def _cmd_room(args: Any) -> int:
         oauth = enable_room_sign_in(cip, state, callback, timeout=timeout)
         settings = write_settings(
             args.dir, port=args.port, host=host, auth="cognito", participants=participants,
-            oauth=oauth, workshop_dir=args.workshop,
+            oauth=oauth, workshop_dir=args.workshop, isolate=isolated,
         )
         how = f"participants sign in with the workshop pool {state['user_pool_id']} (sheet in {args.workshop})"
     else:
+        if not 1 <= args.participants <= 200:
+            raise InvalidInputError("--participants", f"{args.participants}: give 1 to 200.")
         participants = [f"{args.prefix}-{i:02d}" for i in range(1, args.participants + 1)]
+        notice = check_may_run(len(participants), rehearsal=args.rehearsal, isolated=isolated)
         settings = write_settings(
-            args.dir, port=args.port, host=host, auth="rehearsal", participants=participants
+            args.dir, port=args.port, host=host, auth="passwords", participants=participants,
+            isolate=isolated,
         )
-        how = (f"rehearsal: {participants[0]} ... {participants[-1]}, one shared password "
-               f"in {settings} (mode 600)")
+        how = (f"{participants[0]} ... {participants[-1]}, each with their own password on "
+               f"the sheet {settings.with_name('participants.csv')} (mode 600)")
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
+    if isolated:
+        how += "; each participant's server runs as their own Unix user (cl<room id>-NN)"
     cmd, env = room_command(settings)
     print(f"room at http://{host}:{args.port}/ for {len(participants)} participants; {how}. "
-          "Ctrl-C stops.", flush=True)
-    proc = subprocess.Popen(cmd, env=env, cwd=args.dir)  # noqa: S603 - our own jupyterhub
+          f"Ctrl-C stops; 'workshop room --down --dir {args.dir}' removes it.", flush=True)
+    old_umask = os.umask(0o077)  # the hub's files (database, cookie secret, pid files): 600
+    try:
+        proc = subprocess.Popen(cmd, env=env, cwd=args.dir)  # noqa: S603 - our own jupyterhub
+    finally:
+        os.umask(old_umask)
+    # a SIGTERM (a service manager, a test's stop) stops the hub as Ctrl-C does: it stops the servers
+    signal.signal(signal.SIGTERM, lambda *_: proc.send_signal(signal.SIGTERM))
+    pid_file = settings.with_name("hub.pid")
+    pid_file.write_text(f"{proc.pid}\n", encoding="ascii")
+    os.chmod(pid_file, 0o600)
     try:
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGTERM)
         return proc.wait()
+    finally:
+        pid_file.unlink(missing_ok=True)
 
 
 def _cmd_status(args: Any) -> int:
@@ -185,6 +212,11 @@ def add_subcommand(sub: Any) -> None:
                       help="address to listen on (default 127.0.0.1: this machine only)")
     room.add_argument("--allow-remote", action="store_true",
                       help="allow a --host other machines can reach")
+    room.add_argument("--rehearsal", action="store_true",
+                      help="not as root: run a room for several people with NO isolation "
+                           "(every server as you; they can read each other's files and yours)")
+    room.add_argument("--down", action="store_true",
+                      help="remove a stopped room: its Unix users, their homes, the hub's files")
     add_timeout_arg(room, "each call to the workshop pool (with --workshop)")
     room.set_defaults(func=_cmd_room)
 

@@ -6,13 +6,15 @@ come from the JSON file named by ``$COGNITO_ROOM_SETTINGS``, written by
 "what does the room run?":
 
 * the hub and its proxy (configurable-http-proxy from npm) on loopback;
-* one single-user server per participant, as the hub's own OS user, in its own
-  home under the room directory, holding a copy of the notebooks;
+* one single-user server per participant: run as root, as that participant's
+  own Unix user of the room (RoomSpawner), home mode 700, a clean environment,
+  the project's venv read-only; otherwise (``--rehearsal``) as the hub's own OS
+  user, homes under the room directory (no isolation);
 * a participant's kernel talks to their own local Cognito, or to the
   workshop pool when ``workshop up`` wrote an env file for them;
 * sign-in: the workshop's own Cognito pool through its OAuth 2.0 endpoints
   (GenericOAuthenticator; the app client's secret goes to the token endpoint
-  as HTTP Basic), or a shared rehearsal password.
+  as HTTP Basic), or each participant's own generated password (the sheet).
 """
 
 # ruff: noqa: F821  (``c`` is JupyterHub's config object)
@@ -46,18 +48,26 @@ c.JupyterHub.load_roles = [
     }
 ]
 
-# One server per participant, as this OS user (a room on one machine needs no
-# system accounts), each in its own home.
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(settings["room_dir"], "home", "{username}")
+if settings.get("isolated"):
+    # One Unix user per participant (made by `workshop room` as root), servers spawned as them.
+    from cognito_helpers.workshop.hub import RoomSpawner
+
+    c.JupyterHub.spawner_class = RoomSpawner
+    c.Spawner.args = ["--ServerApp.ip=127.0.0.1"]
+    # Nothing of the hub's environment: PATH, HOME and the rest come from pre_spawn_hook.
+    c.Spawner.env_keep = ["LANG", "LC_ALL"]
+else:
+    # --rehearsal: every server as this OS user, each in its own home (no isolation).
+    c.JupyterHub.spawner_class = "simple"
+    c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(settings["room_dir"], "home", "{username}")
+    c.Spawner.args = ["--ServerApp.ip=127.0.0.1", *(["--allow-root"] if os.getuid() == 0 else [])]
+    # Only what a lesson needs reaches the participant's kernel (no instructor credentials).
+    c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "PYTHONPATH", "HOME"]
 c.Spawner.cmd = settings["singleuser_command"]  # write_settings writes it at every start
-c.Spawner.default_url = "/lab/tree/01-setup-check.ipynb"
-c.Spawner.args = ["--ServerApp.ip=127.0.0.1", *(["--allow-root"] if os.getuid() == 0 else [])]
+c.Spawner.default_url = "/lab/tree/notebooks/01-setup-check.ipynb"
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.Spawner.pre_spawn_hook = pre_spawn_hook
-# Only what a lesson needs reaches the participant's kernel (no instructor credentials).
-c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "PYTHONPATH", "HOME"]
 
 if settings["auth"] == "cognito":
     c.JupyterHub.authenticator_class = "generic-oauth"
@@ -73,9 +83,11 @@ if settings["auth"] == "cognito":
     # Cognito's token endpoint: a client with a secret authenticates with HTTP Basic.
     c.GenericOAuthenticator.basic_auth = True
     c.GenericOAuthenticator.login_service = "the workshop's Cognito pool"
-    c.GenericOAuthenticator.allow_all = True
+    # the workshop's participants, each of whom has a server (and, as root, a Unix user)
+    c.Authenticator.allowed_users = set(settings["participants"])
 else:
-    c.JupyterHub.authenticator_class = "dummy"
-    c.DummyAuthenticator.password = settings["rehearsal_password"]
+    from cognito_helpers.workshop.hub import RoomPasswords
+
+    c.JupyterHub.authenticator_class = RoomPasswords  # each their own password, never one for all
     c.Authenticator.allowed_users = set(settings["participants"])
 c.Authenticator.admin_users = set()

@@ -12,16 +12,18 @@ Sign-in is the lesson itself when the room uses the workshop's Cognito pool
 (``--auth cognito``): JupyterHub's GenericOAuthenticator sends people to the
 pool's managed-login ``/oauth2/authorize``, and redeems the code at
 ``/oauth2/token`` with the app client's secret as HTTP Basic, no SECRET_HASH.
-``--auth rehearsal`` uses one shared password instead.
+Without a pool, each participant gets a generated password of their own, on
+the room's participants' sheet (``ROOM/participants.csv``, mode 600).
 
-On one machine every server runs as the hub's OS user: homes are apart by
-directory, not by permissions. For a room where participants must not be able
-to read each other's files, use Zero to JupyterHub (README, "Run a workshop").
+Run as root, each participant's server runs as a Unix user of their own, in a
+home only they can enter (:mod:`.isolation`); not as root, a room for more
+than one person needs ``--rehearsal`` (no isolation, said out loud).
 Taught in the README, "Run a workshop".
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -36,12 +38,14 @@ from .files import _write_private
 
 __all__ = [
     "CONFIG_FILE",
+    "HUB_FILES",
     "PROGRESS_ENV",
     "ROOM_SETTINGS_ENV",
     "pre_spawn_hook",
     "proxy_command",
     "read_progress",
     "room_command",
+    "room_down",
     "write_settings",
 ]
 
@@ -52,8 +56,11 @@ PROGRESS_FILE = ".cognito-lab/progress.jsonl"
 REPO = Path(__file__).resolve().parents[2]
 #: configurable-http-proxy, installed from npm by ``npm ci`` in room/ (pinned by its lock file)
 PROXY_BIN = REPO / "room" / "node_modules" / ".bin" / "configurable-http-proxy"
-# What a participant's home links to, read-only content beside their copy of notebooks/.
+# What a participant's home gets a copy of, beside their copy of notebooks/.
 _SHARED = ("snippets", "apps", "docs", "README.md", "requirements.txt", "pyproject.toml")
+#: The hub's own files in the room's directory (mode 600, the hub's): nobody else reads them.
+HUB_FILES = ("room.json", "participants.csv", "jupyterhub.sqlite", "jupyterhub_cookie_secret",
+             "proxy.pid", "hub.pid")
 
 
 def proxy_command() -> str:
@@ -99,14 +106,21 @@ def write_settings(
     *,
     port: int = 8000,
     host: str = "127.0.0.1",
-    auth: str = "rehearsal",
+    auth: str = "passwords",
     participants: list[str] | None = None,
     oauth: dict[str, str] | None = None,
     workshop_dir: str | os.PathLike[str] | None = None,
+    isolate: bool = False,
 ) -> Path:
-    """Write ``room.json`` (mode 600: it holds the instructor token and any client secret)."""
-    if auth not in ("rehearsal", "cognito"):
-        raise InvalidInputError("auth", f"{auth!r}: use 'cognito' or 'rehearsal'.")
+    """Write ``room.json`` (mode 600: it holds the instructor token, passwords, any client secret).
+
+    ``isolate`` (root only): each participant's Unix user, home and read-only runtime
+    (:func:`.isolation.create_users`, :func:`.isolation.prepare_runtime`).
+    """
+    if auth == "rehearsal":  # the old name of per-participant passwords
+        auth = "passwords"
+    if auth not in ("passwords", "cognito"):
+        raise InvalidInputError("auth", f"{auth!r}: use 'cognito' or 'passwords'.")
     if auth == "cognito" and not oauth:
         raise InvalidInputError("auth", "'cognito' needs the pool's OAuth settings (--workshop DIR).")
     if not isinstance(port, int) or not 0 < port < 65536:
@@ -140,16 +154,41 @@ def write_settings(
             "--dir", f"{settings_file} is not a room settings file ({exc.__class__.__name__}); "
             "move it away (a new room gets a new instructor token) or give another --dir."
         ) from None
+    names = list(participants or [])
+    old_passwords = previous.get("passwords") if isinstance(previous.get("passwords"), dict) else {}
+    passwords = {n: old_passwords.get(n) or _new_password() for n in names} if auth == "passwords" else {}
+    room_id = previous.get("room_id") or secrets.token_hex(3)
+    singleuser = _jupyter_start("singleuser", "jupyterhub-singleuser")
+    proxy = proxy_command()  # what the room needs is there before anything is made
+    accounts: dict[str, Any] = {}
+    runtime: dict[str, str] = {}
+    if isolate:
+        from .isolation import create_users, prepare_runtime
+
+        # the room id is on disk before any user exists: --down finds what a failed start made
+        early = {**previous, "room_id": room_id, "room_dir": str(room), "isolated": True}
+        _write_private(settings_file, json.dumps(early, indent=2), replace=True, field="--dir")
+        runtime = prepare_runtime(room_id, REPO)
+        accounts = create_users(room_id, names)
+        singleuser = [runtime["python"], *singleuser[1:]]
+    for name in HUB_FILES:  # a hub file of an older room, made before this was the rule
+        with contextlib.suppress(OSError):
+            if not (room / name).is_symlink():
+                os.chmod(room / name, 0o600)
     settings = {
         "room_dir": str(room),
+        "room_id": room_id,
+        "isolated": bool(isolate),
+        "accounts": accounts,
+        "runtime": runtime,
         "bind_url": f"http://{host}:{port}",
         "hub_port": _free_port(),
         "proxy_api_port": _free_port(),
-        "proxy_command": proxy_command(),
-        "singleuser_command": _jupyter_start("singleuser", "jupyterhub-singleuser"),
+        "proxy_command": proxy,
+        "singleuser_command": singleuser,
         "auth": auth,
-        "participants": participants or [],
-        "rehearsal_password": previous.get("rehearsal_password") or secrets.token_urlsafe(9),
+        "participants": names,
+        "passwords": passwords,
         "instructor_token": previous.get("instructor_token") or secrets.token_hex(24),
         "oauth": oauth or {},
         "workshop_dir": str(Path(workshop_dir).resolve()) if workshop_dir else "",
@@ -157,38 +196,63 @@ def write_settings(
     }
     # owner-only, never through a symlink, and only over a room.json of ours
     _write_private(settings_file, json.dumps(settings, indent=2), replace=True, field="--dir")
+    if passwords:  # the participants' sheet: one line each, their own password
+        sheet = "username,password\n" + "".join(f"{n},{pw}\n" for n, pw in passwords.items())
+        _write_private(room / "participants.csv", sheet, replace=True, field="--dir")
     return settings_file
+
+
+def _new_password() -> str:
+    """A participant's own password: 12 characters a person can type off a sheet."""
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
 def _settings() -> dict[str, Any]:
     return json.loads(Path(os.environ[ROOM_SETTINGS_ENV]).read_text(encoding="utf-8"))
 
 
-def prepare_home(home: Path, settings: dict[str, Any]) -> None:
-    """A participant's home: their own copy of notebooks/, links to the shared content."""
+def prepare_home(home: Path, settings: dict[str, Any], owner: dict[str, Any] | None = None) -> None:
+    """A participant's home: their own copy of notebooks/ and of the shared content.
+
+    Copies, never links into the checkout: what a participant changes is theirs
+    alone. With ``owner`` (an isolated room) it all becomes that Unix user's.
+    """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "node_modules")
     notebooks = home / "notebooks"
     if not notebooks.exists():  # a participant's edits survive a restart of their server
-        shutil.copytree(
-            settings["notebooks"],
-            notebooks,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-        )
+        shutil.copytree(settings["notebooks"], notebooks, ignore=ignore, symlinks=True)
     for name in _SHARED:
-        target, link = REPO / name, home / name
-        if target.exists() and not link.exists():
-            link.symlink_to(target)
+        source, copy = REPO / name, home / name
+        if copy.exists() or copy.is_symlink() or not source.exists():
+            continue
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=ignore, symlinks=True)
+        else:
+            shutil.copy2(source, copy)
     (home / PROGRESS_FILE).parent.mkdir(mode=0o700, exist_ok=True)
+    if owner:
+        from .isolation import own_tree
+
+        own_tree(home, int(owner["uid"]), int(owner["gid"]))
+        os.chmod(home, 0o700)
 
 
 def pre_spawn_hook(spawner: Any) -> None:
     """JupyterHub's hook before a participant's server starts: their home and environment."""
     settings = _settings()
     name = spawner.user.name
-    home = Path(settings["room_dir"]) / "home" / name
-    prepare_home(home, settings)
+    owner = settings.get("accounts", {}).get(name) if settings.get("isolated") else None
+    if settings.get("isolated") and not owner:
+        raise ConfigurationError(f"{name} has no Unix user in this room (not a participant).")
+    home = Path(owner["home"]) if owner else Path(settings["room_dir"]) / "home" / name
+    prepare_home(home, settings, owner)
     spawner.notebook_dir = str(home)
-    env = {PROGRESS_ENV: str(home / PROGRESS_FILE)}
+    env = {PROGRESS_ENV: str(home / PROGRESS_FILE), "HOME": str(home)}
+    if owner:  # a clean environment: the room's read-only venv, nothing of the hub's
+        env.update({k[4:]: v for k, v in settings["runtime"].items() if k.startswith("env:")})
+        env["USER"] = env["LOGNAME"] = str(owner["user"])
     if settings.get("workshop_dir"):
         from .envfile import load_env_file
 
@@ -205,8 +269,10 @@ def read_progress(room_dir: str | os.PathLike[str]) -> dict[str, dict[str, bool]
     if room.exists() and not room.is_dir():
         raise InvalidInputError("--dir", f"{room} is not a directory; give the room's --dir.")
     homes = room / "home"
+    accounts = _accounts(room)
     try:
-        listed = sorted(homes.iterdir()) if homes.is_dir() else []
+        listed = ([Path(a["home"]) for _, a in sorted(accounts.items())] if accounts else
+                  sorted(homes.iterdir()) if homes.is_dir() else [])
     except OSError as exc:
         raise InvalidInputError(
             "--dir", f"cannot read {homes} ({exc.strerror or exc.__class__.__name__})."
@@ -227,6 +293,61 @@ def read_progress(room_dir: str | os.PathLike[str]) -> dict[str, dict[str, bool]
                     continue  # a line a participant broke: skip it, keep the rest
         out[home.name] = results
     return out
+
+
+def _accounts(room: Path) -> dict[str, Any]:
+    """An isolated room's participants' Unix users and homes, from its room.json."""
+    try:
+        settings = json.loads((room / "room.json").read_text(encoding="utf-8"))
+        return dict(settings.get("accounts") or {}) if settings.get("isolated") else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def room_down(room_dir: str | os.PathLike[str]) -> list[str]:
+    """Remove a stopped room: its Unix users, their homes and runtime, the hub's files. What went."""
+    room = Path(room_dir)
+    try:
+        settings = json.loads((room / "room.json").read_text(encoding="utf-8"))
+        if not isinstance(settings, dict) or "room_id" not in settings:
+            raise ValueError("no room id")
+    except FileNotFoundError:
+        raise InvalidInputError("--dir", f"{room} holds no room (no room.json); nothing to remove.") from None
+    except (OSError, ValueError) as exc:
+        raise InvalidInputError("--dir", f"{room}/room.json is not a room's settings ({exc}).") from None
+    hub = _hub_pid(room)
+    if hub:
+        raise InvalidInputError(
+            "--dir", f"the room's hub is still running (pid {hub}); stop it first (Ctrl-C in its "
+            "terminal), then run --down again."
+        )
+    removed: list[str] = []
+    if settings.get("isolated"):
+        from .isolation import isolation_available, remove_room_users
+
+        if not isolation_available():
+            raise InvalidInputError("--down", "this room made Unix users: run --down as root (sudo).")
+        removed += [f"user {u}" for u in remove_room_users(str(settings["room_id"]))]
+    if (room / "home").is_dir() and not (room / "home").is_symlink():
+        shutil.rmtree(room / "home")
+        removed.append(f"{room / 'home'}")
+    for name in HUB_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            (room / name).unlink()
+            removed.append(name)
+    with contextlib.suppress(OSError):
+        room.rmdir()  # only if nothing else is left in it
+    return removed
+
+
+def _hub_pid(room: Path) -> int | None:
+    """The pid of this room's running hub, if one runs."""
+    try:
+        pid = int((room / "hub.pid").read_text(encoding="ascii").strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return pid if str(CONFIG_FILE).encode() in cmdline else None
 
 
 def room_command(settings_file: Path) -> tuple[list[str], dict[str, str]]:
