@@ -57,7 +57,9 @@ def _room(n: int) -> tuple[float, float]:
         port = _free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "cognito_helpers", "workshop", "room", "--dir", f"{tmp}/data",
-             "--port", str(port), "-n", str(n), "--prefix", "bench"],
+             "--port", str(port), "-n", str(n), "--prefix", "bench",
+             # as root each participant is a Unix user of their own; otherwise a rehearsal
+             *([] if os.geteuid() == 0 else ["--rehearsal"])],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
@@ -68,7 +70,7 @@ def _room(n: int) -> tuple[float, float]:
                     client = RoomClient(f"http://127.0.0.1:{port}", settings["instructor_token"])
                     client.users()
                     break
-                except (OSError, ValueError, WorkshopError):
+                except (OSError, ValueError, KeyError, WorkshopError):
                     if time.monotonic() > deadline:
                         raise RuntimeError("the room did not start in 90 s") from None
                     time.sleep(0.5)
@@ -98,6 +100,9 @@ def _room(n: int) -> tuple[float, float]:
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+            # the room's Unix users, their homes and runtime go (as the instructor's --down)
+            subprocess.run([sys.executable, "-m", "cognito_helpers", "workshop", "room", "--down",
+                            "--dir", f"{tmp}/data"], capture_output=True, timeout=60, check=False)
     spawn.sort()
     memory.sort()
     return spawn[len(spawn) // 2], memory[len(memory) // 2]

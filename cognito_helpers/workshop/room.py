@@ -158,6 +158,7 @@ def write_settings(
     old_passwords = previous.get("passwords") if isinstance(previous.get("passwords"), dict) else {}
     passwords = {n: old_passwords.get(n) or _new_password() for n in names} if auth == "passwords" else {}
     room_id = previous.get("room_id") or secrets.token_hex(3)
+    instructor_token = previous.get("instructor_token") or secrets.token_hex(24)
     singleuser = _jupyter_start("singleuser", "jupyterhub-singleuser")
     proxy = proxy_command()  # what the room needs is there before anything is made
     accounts: dict[str, Any] = {}
@@ -166,7 +167,8 @@ def write_settings(
         from .isolation import create_users, prepare_runtime
 
         # the room id is on disk before any user exists: --down finds what a failed start made
-        early = {**previous, "room_id": room_id, "room_dir": str(room), "isolated": True}
+        early = {**previous, "room_id": room_id, "room_dir": str(room), "isolated": True,
+                 "instructor_token": instructor_token}
         _write_private(settings_file, json.dumps(early, indent=2), replace=True, field="--dir")
         runtime = prepare_runtime(room_id, REPO)
         accounts = create_users(room_id, names)
@@ -189,7 +191,7 @@ def write_settings(
         "auth": auth,
         "participants": names,
         "passwords": passwords,
-        "instructor_token": previous.get("instructor_token") or secrets.token_hex(24),
+        "instructor_token": instructor_token,
         "oauth": oauth or {},
         "workshop_dir": str(Path(workshop_dir).resolve()) if workshop_dir else "",
         "notebooks": str(REPO / "notebooks"),
