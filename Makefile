@@ -66,7 +66,8 @@ bench: $(TEST_STAMP)
 app: $(STAMP)
 	$(BIN)/python -m cognito_helpers app $(APP)
 
-# a workshop room on this machine: JupyterHub, one server per participant (README, "Run a workshop")
+# a workshop room on this machine: JupyterHub, one server per participant, each as a Unix user of
+# their own when run as root (sudo make room); not root, ROOM_ARGS=--rehearsal (README, "Run a workshop")
 room: $(STAMP)
 	@$(BIN)/python -m pip install --quiet -r room/requirements.txt
 	@cd room && npm ci --no-audit --no-fund --loglevel=error
