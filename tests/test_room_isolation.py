@@ -97,3 +97,37 @@ def test_each_participant_signs_in_with_their_own_password_only(tmp_path, monkey
     assert sign_in("p-01", "") is None and sign_in("nobody", "aaaaBBBB2222") is None
     assert sign_in("nobody", "\0" * 12) is None
 
+
+
+@needs_root
+def test_a_checkout_others_cannot_read_is_linked_out_read_only(monkeypatch):
+    """CI's clone may sit in a mode-700 folder: the participants' runtime is linked out of it."""
+    from cognito_helpers.workshop.isolation import prepare_runtime, remove_room_users
+    from cognito_helpers.workshop.room import REPO
+
+    monkeypatch.setattr(isolation, "_others_can_reach", lambda path: False)
+    room_id = secrets.token_hex(3)
+    try:
+        runtime = prepare_runtime(room_id, REPO)
+        account = create_users(room_id, ["probe"])["probe"]
+        env = {k[4:]: v for k, v in runtime.items() if k.startswith("env:")}
+        code = ("import cognito_helpers, jupyter_server, os, sys; "
+                "print(cognito_helpers.__file__, sys.prefix, os.getuid()); "
+                "open(cognito_helpers.__file__, 'a')")
+        uid, gid = int(account["uid"]), int(account["gid"])
+
+        def drop() -> None:
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+
+        out = subprocess.run([runtime["python"], "-c", code], env={**env, "HOME": str(account["home"])},
+                             capture_output=True, text=True, timeout=60, preexec_fn=drop, cwd="/")
+        base = room_dir_of(room_id)
+        printed = out.stdout.split()
+        assert printed[:3] == [str(base / "src" / "cognito_helpers" / "__init__.py"), str(base / "venv"),
+                               str(uid)], (out.stdout, out.stderr[-2000:])
+        assert "PermissionError" in out.stderr  # the linked package is as read-only as the original
+    finally:
+        remove_room_users(room_id)
+    assert not room_dir_of(room_id).exists()

@@ -194,39 +194,48 @@ def _writable_by_others(path: Path) -> list[str]:
 
 
 def _link_tree(src: Path, dst: Path, skip: set[str]) -> None:
-    """Hard-link ``src`` into ``dst`` (copy where a link cannot be made), skipping names."""
+    """Hard-link ``src`` into ``dst``, skipping paths (relative) and names in ``skip``.
+
+    A link is the same file, so it is exactly as read-only as the original; a file
+    other users cannot read is copied instead and the copy made readable (0644/0755).
+    """
     for root, dirs, files in os.walk(src):
         rel = Path(root).relative_to(src)
-        dirs[:] = [d for d in dirs if str(rel / d) not in skip and d != "__pycache__"]
+        dirs[:] = [d for d in dirs if str(rel / d) not in skip and d not in skip | {"__pycache__"}]
         (dst / rel).mkdir(mode=0o755, exist_ok=True)
+        os.chmod(dst / rel, 0o755)  # noqa: S103 - participants read the runtime, never write it
         for name in files:
             s, d = Path(root) / name, dst / rel / name
-            if d.exists() or d.is_symlink():
+            if d.exists() or d.is_symlink() or name in skip:
                 continue
             if s.is_symlink():
                 d.symlink_to(os.readlink(s))
                 continue
+            mode = os.stat(s).st_mode
             try:
+                if not mode & stat.S_IROTH:
+                    raise PermissionError  # a copy the participants can read
                 os.link(s, d)
             except OSError:
                 shutil.copy2(s, d)
+                os.chmod(d, 0o755 if mode & stat.S_IXUSR else 0o644)
+
+
+#: What a linked-out checkout leaves behind: not code a kernel imports.
+_NOT_CODE = {".git", ".venv", ".venv-site", "node_modules", "_output", ".pytest_cache", "room-data"}
 
 
 def prepare_runtime(room_id: str, repo: Path) -> dict[str, str]:
     """The room's venv the participants run: its python, and its environment's extra entries.
 
-    Refuses when a participant could change the package or the venv (they would run
-    each other's code, and the hub's).
+    The project's venv and package are used where they are when other users can
+    read them; where they cannot (a checkout in a mode-700 folder, pyenv under
+    /root) they are hard-linked into the room's runtime, read-only. Refuses when a
+    participant could change the package or the venv (they would run each other's
+    code, and the hub's).
     """
     package = repo / "cognito_helpers"
     site_dir = Path(sysconfig.get_paths()["purelib"])
-    for what in (package, site_dir):
-        if not _others_can_reach(what):
-            raise ConfigurationError(
-                f"the room's participants cannot read {what} (a folder on its path is not "
-                "readable by other users). Put the checkout and its venv where other users can "
-                "read them (e.g. /opt or /srv, folders mode 755) and start the room again."
-            )
     loose = _writable_by_others(package)
     if loose or os.stat(site_dir).st_mode & stat.S_IWOTH:
         raise ConfigurationError(
@@ -257,14 +266,25 @@ def prepare_runtime(room_id: str, repo: Path) -> dict[str, str]:
     python = venv / "bin" / "python"
     if not python.is_symlink():
         python.symlink_to(exe)
+    pth = []
+    if not _others_can_reach(package / "__init__.py"):  # the checkout, linked out (code only)
+        _link_tree(repo, base / "src", _NOT_CODE)
+        pth.append(str(base / "src"))  # before the editable install's finder, which names the old place
+    if not _others_can_reach(site_dir):
+        _link_tree(site_dir, base / "site-packages", set())
+        site_dir = base / "site-packages"
     # the project's venv, read-only: its packages (and their .pth files: the editable install)
-    (site / "_cognito_room.pth").write_text(f"import site; site.addsitedir({str(site_dir)!r})\n",
-                                            encoding="utf-8")
+    pth.append(f"import site; site.addsitedir({str(site_dir)!r})")
+    (site / "_cognito_room.pth").write_text("\n".join(pth) + "\n", encoding="utf-8")
     for shared in ("share", "etc"):  # JupyterLab's assets, kernel spec, server extensions' config
         link, target = venv / shared, Path(sys.prefix) / shared
-        if target.is_dir() and not link.is_symlink():
+        if not target.is_dir() or link.exists() or link.is_symlink():
+            continue
+        if _others_can_reach(target):
             link.symlink_to(target)
-    for root, dirs, files in os.walk(base / "venv"):
+        else:
+            _link_tree(target, link, set())
+    for root, dirs, files in os.walk(venv):
         for name in [".", *dirs, *files]:
             os.chown(os.path.join(root, name), 0, 0, follow_symlinks=False)
     env["PATH"] = f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
