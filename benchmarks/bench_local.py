@@ -9,6 +9,7 @@ demo under 1 s in a warm interpreter; ``LocalCognito.client()`` at most 5 ms and
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -299,3 +300,50 @@ def bench_srp_flood(rounds: int = 40, rate: float = 18.0) -> list[Result]:
                "(unanswered USER_SRP_AUTH challenges, another thread, same process)"],
     ))
     return results
+
+
+def bench_pool_growth(signins: int = 20_000, window: int = 1_000) -> list[Result]:
+    """Sign-ins a second in one pool: the first ``window`` against the last (issue 25 item 6).
+
+    Every sign-in leaves a refresh grant in the pool; moto's token calls look the
+    sign-in's grant up by ``origin_jti``, which used to scan every grant ever issued
+    (370 sign-ins/s fell to 241 over 12,500). One kept-alive connection, plain
+    HTTP with a prepared body, so the client's own CPU stays small and flat.
+    """
+    import http.client
+    import json
+
+    from cognito_helpers import LocalCognito
+
+    with LocalCognito() as lc:
+        demo = lc.demo()
+        host, port = lc.endpoint_url.rsplit("/", 1)[-1].rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        body = json.dumps({
+            "ClientId": demo.public_client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": demo.username, "PASSWORD": demo.password},
+        })
+        headers = {"Content-Type": "application/x-amz-json-1.1",
+                   "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"}
+        marks: list[float] = []
+        warmup = 100  # the first calls pay for imports and caches, not for the pool's size
+        try:
+            for n in range(-warmup, signins):
+                if n >= 0 and n % window == 0:
+                    marks.append(time.perf_counter())
+                conn.request("POST", "/", body, headers)
+                reply = conn.getresponse()
+                data = reply.read()
+                assert reply.status == 200 and b"RefreshToken" in data, reply.status
+            marks.append(time.perf_counter())
+        finally:
+            conn.close()
+    rates = [window / (b - a) for a, b in itertools.pairwise(marks)]
+    first, last = rates[0], rates[-1]
+    return [Result(
+        f"local Cognito: sign-ins/s after {signins:,} in one pool (last {window:,})", last, first,
+        "req/s", baseline_name=f"the first {window:,} sign-ins of the same pool",
+        goal=">= 0.9x (flat)", ok=last / first >= 0.9,
+        notes=[f"one thread, one kept-alive connection, after {warmup} uncounted; slowest {window:,}: {min(rates):.0f}/s, "
+               f"fastest: {max(rates):.0f}/s"],
+    )]
