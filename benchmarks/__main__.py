@@ -3,8 +3,8 @@
 Runs the benchmarks and prints a table: each row's figure, its baseline (measured
 in the same run), their ratio and the goal, met or not.
 
-NAMEs (default: all, in this order): cli, diagnosis, local, load, proxy, suite,
-maketest, install, lab, site, room. The slow ones: suite (the notebooks under
+NAMEs (default: all, in this order): cli, diagnosis, local, poolgrowth, load, proxy,
+suite, maketest, install, lab, site, room (poolgrowth: 20,000 sign-ins in one pool, ~1 min). The slow ones: suite (the notebooks under
 nbval, 3 rounds, ~2 min), maketest (the whole ``make test`` once, ~4-8 min),
 install and lab (fresh venvs, ~3 min), site (builds the static site, opens it
 in Chromium), room (a JupyterHub with 10 servers). ``--skip NAME`` leaves one out.
@@ -34,8 +34,8 @@ from ._util import Result
 
 __all__ = ["NAMES", "main", "table"]
 
-NAMES = ("cli", "diagnosis", "local", "load", "proxy", "suite", "maketest", "install", "lab",
-         "site", "room")
+NAMES = ("cli", "diagnosis", "local", "poolgrowth", "load", "proxy", "suite", "maketest",
+         "install", "lab", "site", "room")
 
 
 def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
@@ -51,6 +51,11 @@ def _runner(name: str, quick: bool) -> Callable[[], list[Result]]:
         from . import bench_local
 
         return lambda: bench_local.bench(rounds=30 if quick else 150, start_rounds=3 if quick else 7)
+    if name == "poolgrowth":
+        from . import bench_local
+
+        return lambda: bench_local.bench_pool_growth(
+            signins=4_000 if quick else 20_000, window=500 if quick else 1_000)
     if name == "load":
         from . import bench_load
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # `import typing` would cost the CLI's `hash` ~2 ms of its st
 
 __all__ = [
     "callback",
+    "file_path",
     "flag",
     "has_methods",
     "items",
@@ -169,3 +170,32 @@ def shown(value: object, limit: int = 40) -> str:
         return f"<a {type_name(value)} too large to show>"
     return out if len(out) <= limit else f"{out[: limit - 10]}... ({len(out)} chars)"
 
+
+
+def file_path(field: str, value: object, what: str = "a file's path") -> str:
+    """``value`` (str or PathLike) as a path the file system can take, or InvalidInputError.
+
+    Refused: bytes, empty text, NUL, and text with a lone surrogate that the file
+    system's encoding cannot encode (``"\\ud800"``: a name no file can have), which
+    ``open()`` would answer with a bare UnicodeEncodeError. A name read from the file
+    system itself (``os.listdir``: undecodable bytes become ``\\udc80``-``\\udcff``)
+    encodes back and is accepted.
+    """
+    import os
+    import sys
+
+    of_type(field, value, (str, os.PathLike), f"{what} (str or Path)")
+    path = os.fspath(value)  # type: ignore[arg-type]  # a PathLike may answer bytes
+    if not isinstance(path, str) or not path or "\x00" in path:
+        raise InvalidInputError(field, f"expected {what}: non-empty text without NUL.")
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError as exc:
+        bad = path[exc.start:exc.end].encode("utf-8", "backslashreplace").decode("ascii")
+        raise InvalidInputError(
+            field, f"{path!r} cannot be a file name: it holds {bad}, a lone "
+            f"surrogate the file system's encoding ({sys.getfilesystemencoding()}) cannot "
+            "encode. Type the path again, or take it from the file system (os.listdir, "
+            "pathlib.Path.iterdir).",
+        ) from None
+    return path

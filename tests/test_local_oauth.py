@@ -472,3 +472,118 @@ def test_sign_in_page_counts_towards_the_apis_lockout(demo, cip):
             AuthParameters={"USERNAME": demo.username, "PASSWORD": demo.password,
                             "SECRET_HASH": secret_hash(demo.username, demo.client_id,
                                                        demo.client_secret)})
+
+
+# -- issue 25 item 3: PKCE downgrade, a disabled user's session, Host names ---------------
+
+
+def test_a_code_verifier_for_a_code_without_challenge_is_invalid_grant(demo):
+    # RFC 9700 4.8.2: a verifier is refused when the authorize request had no challenge;
+    # else an attacker who strips the challenge redeems a stolen code with any verifier.
+    url = _authorize_url(demo, demo.public_client_id)  # no code_challenge
+    token = _urls(demo)["token"]
+    base = {"grant_type": "authorization_code", "client_id": demo.public_client_id,
+            "redirect_uri": demo.callback_url}
+    for verifier in ("x" * 43, ch.pkce_pair()[0], ""):
+        code = ch.sign_in_on_page(url, demo.username, demo.password).code
+        answer = ch.token_request(token, {**base, "code": code, "code_verifier": verifier})
+        assert answer.status == 400 and answer.body == {"error": "invalid_grant"}, verifier
+        # the code was spent on that refusal, as every failed redemption spends it
+        assert ch.token_request(token, {**base, "code": code}).body == {"error": "invalid_grant"}
+    code = ch.sign_in_on_page(url, demo.username, demo.password).code
+    plain = ch.token_request(token, {**base, "code": code})  # no PKCE at all: still allowed
+    assert plain.status == 200 and "access_token" in plain.body
+
+
+def _implicit_client(cip, demo):
+    return cip.create_user_pool_client(
+        UserPoolId=demo.user_pool_id, ClientName="implicit", GenerateSecret=False,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code", "implicit"],
+        AllowedOAuthScopes=["openid", "email"], CallbackURLs=[demo.callback_url],
+        SupportedIdentityProviders=["COGNITO"],
+    )["UserPoolClient"]["ClientId"]
+
+
+def _sign_in_keeping_the_session(demo, url):
+    opener = _opener(http.cookiejar.CookieJar())
+    _, headers, _ = _get(url, opener=opener)
+    _, _, page = _get(headers["Location"], opener=opener)
+    fields = {k: html.unescape(v)
+              for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page.decode())}
+    fields.update(username=demo.username, password=demo.password)
+    _, posted, _ = _get(f"{demo.endpoint_url}/{demo.domain}/login", opener=opener,
+                        data=urllib.parse.urlencode(fields).encode())
+    return opener, posted["Location"]
+
+
+def test_a_disabled_user_gets_nothing_from_a_live_session(demo, cip):
+    client_id = _implicit_client(cip, demo)
+    implicit = _authorize_url(demo, client_id, response_type="token", nonce="n-1")
+    code_url = _authorize_url(demo, client_id)
+    opener, first = _sign_in_keeping_the_session(demo, implicit)
+    assert first.startswith(demo.callback_url + "#") and "id_token=" in first
+    assert "id_token=" in _get(implicit, opener=opener)[1]["Location"]  # the session works
+    cip.admin_disable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+    try:
+        for url in (implicit, code_url):
+            status, headers, _ = _get(url, opener=opener)
+            location = headers["Location"]
+            assert status == 302 and "/login?" in location, location
+            assert "token=" not in location and "code=" not in location
+        # the sign-in page then says what InitiateAuth says
+        result = ch.sign_in_on_page(implicit, demo.username, demo.password)
+        assert result.code is None and result.message == "User is disabled."
+        cip.admin_enable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+        # the session ended with the refusal: enabling the user again does not revive it
+        assert "/login?" in _get(implicit, opener=opener)[1]["Location"]
+    finally:
+        cip.admin_enable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+
+
+def test_a_disabled_users_refresh_token_gets_invalid_grant(demo, cip):
+    tokens = _code_tokens(demo, client_id=demo.client_id, secret=demo.client_secret).body
+    auth = ch.basic_authorization(demo.client_id, demo.client_secret)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    cip.admin_disable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+    try:
+        answer = ch.token_request(_urls(demo)["token"], form, authorization=auth)
+        assert answer.status == 400 and answer.body == {"error": "invalid_grant"}
+    finally:
+        cip.admin_enable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+    assert ch.token_request(_urls(demo)["token"], form, authorization=auth).status == 200
+
+
+def _raw_get(local, path: str, host: str) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", local.port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+@pytest.mark.parametrize("evil", ["evil.example/.localhost", "evil.example?.localhost",
+                                  "evil.example#.localhost", "evil.example\\.localhost"])
+def test_discovery_and_authorize_never_advertise_a_host_that_is_no_host_name(
+    local_cognito, demo, evil
+):
+    host = f"{evil}:{local_cognito.port}"
+    discovery = f"/{demo.user_pool_id}/.well-known/openid-configuration"
+    # redirect_uri mismatch: authorize's error redirect is built from the Host
+    bad_authorize = f"/{demo.domain}/oauth2/authorize?" + urllib.parse.urlencode(
+        {"response_type": "code", "client_id": demo.client_id, "redirect_uri": "http://x/"})
+    for path in (discovery, bad_authorize):
+        status, headers, body = _raw_get(local_cognito, path, host)
+        assert status == 400, (path, status)
+        assert "Location" not in headers and b"http://evil.example" not in body
+        assert "Host header" in json.loads(body)["message"]
+    # the same requests with a real name: answered, and URLs carry that name
+    status, _, body = _raw_get(local_cognito, discovery, f"localhost:{local_cognito.port}")
+    assert status == 200
+    assert json.loads(body)["token_endpoint"].startswith(f"http://localhost:{local_cognito.port}/")
+    status, headers, _ = _raw_get(local_cognito, bad_authorize, f"app.localhost:{local_cognito.port}")
+    assert status == 302
+    assert headers["Location"].startswith(f"http://app.localhost:{local_cognito.port}/")

@@ -176,3 +176,28 @@ def test_rotation_setting_is_validated(cip, demo, rotation, where):
     )
     assert code == "InvalidParameterException"
     assert message.startswith("1 validation error detected") and where in message
+
+
+# -- issue 25 item 3 (b): a disabled user's refresh token signs nobody in ------------------
+
+
+def test_a_disabled_users_refresh_token_is_refused_by_both_refresh_calls(cip, demo):
+    # AdminDisableUser (API reference): "A deactivated user can't sign in"; every
+    # sign-in flow answers NotAuthorizedException "User is disabled.".
+    first = sign_in(cip, demo, demo.client_id, demo.client_secret)
+    token = first["RefreshToken"]
+    hashed = secret_hash(demo.username, demo.client_id, demo.client_secret)
+    cip.admin_disable_user(UserPoolId=demo.user_pool_id, Username=demo.username)
+    try:
+        assert error_of(cip.initiate_auth, ClientId=demo.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                        AuthParameters={"REFRESH_TOKEN": token, "SECRET_HASH": hashed}) == (
+            "NotAuthorizedException", "User is disabled.")
+        assert error_of(cip.get_tokens_from_refresh_token, ClientId=demo.client_id,
+                        ClientSecret=demo.client_secret, RefreshToken=token) == (
+            "NotAuthorizedException", "User is disabled.")
+        # a refresh token that is not one still says so first (nothing about the user leaks)
+        assert error_of(cip.get_tokens_from_refresh_token, ClientId=demo.client_id,
+                        ClientSecret=demo.client_secret, RefreshToken="x" * 40)[0] == (
+            "NotAuthorizedException")
+    finally:
+        cip.admin_enable_user(UserPoolId=demo.user_pool_id, Username=demo.username)

@@ -249,7 +249,7 @@ def test_sdks_still_make_signed_calls(local_cognito, demo):
 def test_a_rebound_host_name_is_refused(local_cognito, demo):
     port = local_cognito.port
     for host in (f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "evil.example",
-                 f"localhost:{port}x", "", f"[::1]x:{port}", f"::1:{port}", "10.0.0.5:80"):
+                 "10.0.0.5:80"):
         status, _, data = cognito_call(local_cognito, "InitiateAuth", {
             "ClientId": demo.client_id, "AuthFlow": "USER_PASSWORD_AUTH",
             "AuthParameters": {"USERNAME": demo.username, "PASSWORD": demo.password}},
@@ -259,6 +259,25 @@ def test_a_rebound_host_name_is_refused(local_cognito, demo):
         status, _, _ = request(local_cognito, "GET",
                                f"/{demo.user_pool_id}/.well-known/jwks.json", host=host)
         assert status == 403, host
+
+
+def test_a_host_header_that_is_no_host_name_is_a_400(local_cognito, demo):
+    # issue 25 item 3 (c, d): evil.example/.localhost ends in .localhost, but is no name
+    port = local_cognito.port
+    for host in (f"localhost:{port}x", "", f"[::1]x:{port}", f"::1:{port}",
+                 f"evil.example/.localhost:{port}", f"evil.example?.localhost:{port}",
+                 f"evil.example#.localhost:{port}", f"a..localhost:{port}"):
+        status, _, data = cognito_call(local_cognito, "InitiateAuth", {
+            "ClientId": demo.client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": demo.username, "PASSWORD": demo.password}},
+            host=host)
+        assert status == 400, host
+        aws_error(status, data, "InvalidParameterException")
+        assert "Host header" in data["message"], data
+        status, _, _ = request(local_cognito, "GET",
+                               f"/{demo.user_pool_id}/.well-known/openid-configuration",
+                               host=host)
+        assert status == 400, host
 
 
 def test_the_host_names_sdks_send_are_answered(local_cognito, demo):

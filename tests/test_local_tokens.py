@@ -318,3 +318,59 @@ def test_plain_moto_pools_in_the_same_process_still_sign(local_cognito):
         assert jwt.get_unverified_header(token)["kid"] == "dummy"
     finally:
         backend.user_pools.pop(pool.id, None)
+
+
+# -- issue 25 item 6: a sign-in's look-up does not scan every grant of the pool ---------
+
+
+class _CountingGrants(dict):
+    """The pool's refresh-grant table, counting whole-table walks."""
+
+    walks = 0
+
+    def values(self):
+        type(self).walks += 1
+        return super().values()
+
+    def items(self):
+        type(self).walks += 1
+        return super().items()
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_sign_ins_look_up_their_grant_without_walking_every_grant(local_cognito, cip, demo):
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    pool = cognitoidp_backends[local_cognito.account_id][demo.region].user_pools[demo.user_pool_id]
+    sign_in(cip, demo)  # the table exists
+    pool.__dict__["_local_refresh_grants"] = _CountingGrants(pool.__dict__["_local_refresh_grants"])
+    _CountingGrants.walks = 0
+    results = [sign_in(cip, demo) for _ in range(5)]
+    assert _CountingGrants.walks == 0  # the old _grant_of walked the table twice a sign-in
+    for result in results:
+        grant = local_tokens.refresh_grant(pool, result["RefreshToken"])
+        id_claims, access = claims(result["IdToken"]), claims(result["AccessToken"])
+        # each sign-in's tokens still carry its own grant's origin_jti, auth_time, event_id
+        assert id_claims["origin_jti"] == access["origin_jti"] == grant.origin_jti
+        assert id_claims["auth_time"] == access["auth_time"] == grant.auth_time
+        assert id_claims["event_id"] == access["event_id"] == grant.event_id
+    assert len({claims(r["IdToken"])["origin_jti"] for r in results}) == 5
+
+
+def test_a_rotated_sign_ins_lookup_finds_its_first_grant(local_cognito, demo):
+    from moto.cognitoidp.models import cognitoidp_backends
+
+    pool = cognitoidp_backends[local_cognito.account_id][demo.region].user_pools[demo.user_pool_id]
+    client, user = pool.clients[demo.client_id], pool._get_user(demo.username)
+    first = local_tokens.mint_tokens(pool, client, user, auth_time=1_700_000_000)
+    grant = local_tokens.refresh_grant(pool, first.refresh_token)
+    rotated = local_tokens.mint_from_grant(pool, grant, refresh_token=True)
+    successor = local_tokens.refresh_grant(pool, rotated.refresh_token)
+    assert successor is not grant and successor.origin_jti == grant.origin_jti
+    # moto's flows ask by origin_jti: the answer is the sign-in's first grant, as before
+    assert pool._grant_of(demo.client_id, demo.username, grant.origin_jti) is grant
+    unknown = pool._grant_of(demo.client_id, demo.username, "not-issued-here")
+    assert unknown.origin_jti == "not-issued-here" and unknown.username == user.username

@@ -280,3 +280,82 @@ def test_local_prints_each_code_as_it_is_sent(tmp_path):
         out = _stop(proc)
     assert f"code SIGN_UP for printed: {code} (to printed@example.com)" in out
     assert "/_local/outbox?username=NAME" in "".join(banner)
+
+
+# -- issue 25 item 4: a body that ends early, an HTTP/0.9 request line -------------------
+
+
+def _raw(lc, data: bytes, *, half_close: bool = False) -> bytes:
+    """Send ``data`` on a new connection (then shut the sending side if asked); all read."""
+    with socket.create_connection(("127.0.0.1", lc.port), timeout=10) as sock:
+        sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    return out
+
+
+def _parse(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_a_body_that_ends_before_its_content_length_gets_400_and_the_close(lc, demo):
+    whole = _call_bytes("InitiateAuth", {"ClientId": demo.public_client_id}, f"127.0.0.1:{lc.port}")
+    head, _, body = whole.partition(b"\r\n\r\n")
+    raw = _raw(lc, head + b"\r\n\r\n" + body[:-5], half_close=True)  # 5 bytes never come
+    assert raw, "no answer: the server closed without a word"
+    status, headers, answer = _parse(raw)
+    assert status == 400 and headers["connection"] == "close"
+    assert int(headers["content-length"]) == len(answer)
+    assert json.loads(answer) == {"__type": "SerializationException",
+                                  "message": "Request body ended early."}
+
+
+def test_a_chunked_body_that_ends_early_gets_400_too(lc):
+    raw = _raw(lc, (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{lc.port}\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n10\r\nshort").encode(), half_close=True)
+    status, _, answer = _parse(raw)
+    assert status == 400 and json.loads(answer)["message"] == "Chunked request body ended early."
+
+
+@pytest.mark.parametrize("line", [b"GET /\r\n\r\n", b"GET /\r\n", b"GET /_local/outbox\r\n\r\n"])
+def test_an_http_0_9_request_line_gets_a_clean_400_and_no_traceback(lc, demo, line, capfd):
+    raw = _raw(lc, line, half_close=True)
+    status, headers, answer = _parse(raw)
+    assert raw.startswith(b"HTTP/1.1 400 ") and status == 400  # a status line, not 0.9 bare
+    assert headers["connection"] == "close" and int(headers["content-length"]) == len(answer)
+    assert "HTTP/0.9" in json.loads(answer)["message"]
+    time.sleep(0.1)  # the handler thread has finished with the connection
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "_headers_buffer" not in err
+    # and the server still serves
+    assert lc.client().list_user_pools(MaxResults=1)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example/.localhost", "a b.localhost", "x_y.localhost",
+                                  "-a.localhost", "évil.localhost", "[::1", "[not-v6]"])
+def test_a_host_header_that_is_not_a_host_name_is_400(lc, host):
+    raw = _raw(lc, (f"POST / HTTP/1.1\r\nHost: {host}:{lc.port}\r\nContent-Length: 2\r\n"
+                    f"X-Amz-Target: {TARGET}ListUserPools\r\nConnection: close\r\n\r\n{{}}")
+               .encode())
+    status, _, answer = _parse(raw)
+    error = json.loads(answer)
+    assert status == 400 and error["__type"] == "InvalidParameterException", error
+    assert "Host header" in error["message"] and f"127.0.0.1:{lc.port}" in error["message"]
+
+
+@pytest.mark.parametrize(("host", "status"), [("app.localhost", 200), ("localhost.", 200),
+                                              ("evil.example", 403), ("[::1]", 200),
+                                              ("127.0.0.1", 200), ("0.0.0.0", 403)])  # noqa: S104
+def test_real_host_names_still_pass_or_get_the_rebinding_403(lc, demo, host, status):
+    raw = _raw(lc, (f"GET /{demo.user_pool_id}/.well-known/jwks.json HTTP/1.1\r\n"
+                    f"Host: {host}:{lc.port}\r\nConnection: close\r\n\r\n").encode())
+    got, _, answer = _parse(raw)
+    assert got == status, answer
+    if status == 200:
+        assert len(json.loads(answer)["keys"]) == 2

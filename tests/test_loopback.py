@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from cognito_helpers import InvalidInputError, LocalCognito
-from cognito_helpers.loopback import endpoint_host, host_allowed, is_loopback, listen_address
+from cognito_helpers.loopback import (
+    endpoint_host,
+    host_allowed,
+    host_header_problem,
+    is_host_name,
+    is_loopback,
+    listen_address,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +116,40 @@ def test_cli_allow_remote_warns_loudly(command):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)  # closes both pipes
+
+
+# -- issue 25 item 3 (c, d): only real host names ---------------------------------------
+
+
+@pytest.mark.parametrize("header", [
+    "evil.example/.localhost:9229", "evil.example/.localhost", "evil.example?.localhost:1",
+    "evil.example#.localhost", "evil.example\\.localhost", "a b.localhost", "a..localhost",
+    ".localhost", "-x.localhost", "x-.localhost", "x_y.localhost", "évil.localhost",
+    "a" * 64 + ".localhost", "[not-v6]:1", "[127.0.0.1]:1", "localhost:+80", "localhost:٣",
+])
+def test_a_host_that_is_not_a_host_name_is_refused_even_with_any_host(header):
+    assert host_header_problem(header) is not None
+    assert not host_allowed(header) and not host_allowed(header, any_host=True)
+
+
+def test_the_problem_says_what_is_wrong():
+    assert "not a host name" in host_header_problem("evil.example/.localhost:1")
+    assert "port" in host_header_problem("localhost:0")
+    assert "IPv6" in host_header_problem("[zz]:1")
+    assert "empty" in host_header_problem(" ")
+    assert "brackets" in host_header_problem("::1:80")
+
+
+@pytest.mark.parametrize("header", [
+    None, "localhost:1", "LOCALHOST.", "app.localhost:5", "a-b.c9.localhost", "127.0.0.1:65535",
+    "[::1]:1", "[fe80::1%25eth0]:1", "example.com:443", "a" * 63 + ".localhost",
+])
+def test_real_host_names_have_no_problem(header):
+    assert host_header_problem(header) is None
+
+
+def test_is_loopback_takes_localhost_names_only_when_they_are_names():
+    assert is_loopback("app.localhost") and is_loopback("A.B.localhost.")
+    assert not is_loopback("evil.example/.localhost") and not is_loopback("a b.localhost")
+    assert is_host_name("x.localhost") and not is_host_name("x..localhost")
+    assert not is_host_name("a" * 250 + ".localhost")  # 253 characters at most

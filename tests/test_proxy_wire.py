@@ -187,3 +187,37 @@ def test_stop_ends_idle_kept_alive_client_connections():
         p.stop()
         with contextlib.suppress(ConnectionResetError):
             assert f.read() == b""  # closed by stop(), not left to its 30 s idle timeout
+
+
+# -- issue 25 items 3 (c, d) and 4: the proxy shares the handler and the Host rules ----------
+
+
+def test_a_host_that_is_no_host_name_gets_400_from_the_proxy(proxy):
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=30) as s:
+        s.sendall(_request(b"{}", host=f"evil.example/.localhost:{proxy.port}"))
+        f = s.makefile("rb")
+        status, headers, body = _read_answer(f)
+        assert status == 400 and headers["connection"].lower() == "close"
+        error = json.loads(body)
+        assert error["__type"] == "InvalidParameterException" and "Host header" in error["message"]
+
+
+def test_an_http_0_9_request_line_gets_a_clean_400_from_the_proxy(proxy, capfd):
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=30) as s:
+        s.sendall(b"GET /\r\n\r\n")
+        f = s.makefile("rb")
+        status, headers, body = _read_answer(f)
+        assert status == 400 and headers["connection"].lower() == "close"
+        assert "HTTP/0.9" in json.loads(body)["message"]
+        assert f.read() == b""
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_body_that_ends_early_gets_400_from_the_proxy(proxy):
+    whole = _request(_sign_in(proxy.demo))
+    with socket.create_connection(("127.0.0.1", proxy.port), timeout=30) as s:
+        s.sendall(whole[:-3])
+        s.shutdown(socket.SHUT_WR)
+        f = s.makefile("rb")
+        status, _, body = _read_answer(f)
+        assert status == 400 and json.loads(body)["message"] == "Request body ended early."

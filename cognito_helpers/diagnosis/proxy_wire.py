@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from ..deadline import Deadline, _dropped, _HTTPConnection, _HTTPSConnection, _tls_context
 from ..local.keepalive import BodyError, PersistentConnections, read_body
-from ..loopback import host_allowed
+from ..loopback import host_allowed, host_header_problem
 
 __all__ = ["MAX_BODY", "Refused", "Upstream", "UpstreamError", "make_handler", "make_server"]
 
@@ -208,6 +208,12 @@ def make_handler(
 
         def _serve(self) -> None:
             try:
+                problem = host_header_problem(self.headers.get("Host"))
+                if problem is not None:
+                    raise Refused(
+                        400, "InvalidParameterException",
+                        f"Bad Request: {problem}. Use {endpoint_url()} as the endpoint.",
+                    )
                 if not host_allowed(self.headers.get("Host"), any_host=any_host()):
                     raise Refused(
                         403, "AccessDeniedException",

@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..loopback import host_allowed
+from ..loopback import host_allowed, host_header_problem
 from .answers import AwsFault
 from .client_secrets import ClientSecrets, HashCheck, SecretRecord
 from .clients import AppClients
@@ -152,6 +152,16 @@ class FidelityLayer(
         self._request.region = scope.group(1) if scope else None
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", "/") or "/")
+        problem = host_header_problem(environ.get("HTTP_HOST"))
+        if problem is not None:
+            # Not a host name (evil.example/.localhost:PORT): every URL built from it
+            # (discovery, OAuth redirects) would point elsewhere. Refused before routing.
+            return self._error(start_response, AwsFault(
+                "InvalidParameterException",
+                f"Bad Request: {problem}. Use "
+                f"http://127.0.0.1:{environ.get('SERVER_PORT', 'PORT')} (or localhost / [::1]) "
+                "as the endpoint.", 400,
+            ))
         if not host_allowed(environ.get("HTTP_HOST"), any_host=self.any_host):
             # DNS rebinding: a page whose domain now points at 127.0.0.1 sends its own name.
             return self._error(start_response, AwsFault(

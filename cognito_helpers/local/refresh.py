@@ -13,7 +13,9 @@ invalid at once) so a client can retry; afterwards it gives
 ``RefreshTokenReuseException`` ("a refresh token that has been invalidated by
 refresh-token rotation"). Rotation must be done with GetTokensFromRefreshToken:
 REFRESH_TOKEN_AUTH is refused on such clients. The grace period runs on the
-layer's clock (:mod:`.clock`), so a lesson can step over it. Taught in
+layer's clock (:mod:`.clock`), so a lesson can step over it. A disabled user's
+refresh token gets no tokens (AdminDisableUser: "A deactivated user can't sign
+in"): ``NotAuthorizedException`` "User is disabled.", as a password sign-in. Taught in
 ``notebooks/07-refresh-tokens.ipynb``.
 """
 
@@ -92,6 +94,11 @@ class RefreshFlows:
         grant = refresh_grant(pool, token)
         if grant is None or grant.client_id != client.id:
             raise AwsFault.of("refresh_invalid")
+        user = self._user(pool, grant.username)
+        if user is not None and not user.enabled:
+            # AdminDisableUser: "A deactivated user can't sign in" (API reference); a
+            # refresh is a sign-in too, refused with the text every sign-in flow gives.
+            raise AwsFault("NotAuthorizedException", "User is disabled.")
         return grant
 
     def _refresh_username(self, pool: Any, client: Any, token: Any) -> str:

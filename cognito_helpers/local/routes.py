@@ -36,8 +36,10 @@ ones are public, so:
   ``MissingAuthenticationTokenException``, as on AWS;
 * a request must name this server in its ``Host`` header (``127.0.0.1:PORT``,
   ``localhost:PORT``, ``[::1]:PORT``): a page whose own domain was re-pointed
-  at 127.0.0.1 (DNS rebinding) sends its own name and is refused
-  (:func:`cognito_helpers.loopback.host_allowed`);
+  at 127.0.0.1 (DNS rebinding) sends its own name and is refused, 403
+  (:func:`cognito_helpers.loopback.host_allowed`); a ``Host`` that is not a host
+  name at all (``evil.example/.localhost:PORT``) is a 400 before that
+  (:func:`cognito_helpers.loopback.host_header_problem`);
 * a browser cannot add ``X-Amz-Target`` to a request without a CORS preflight,
   so a plain form post or ``<img>`` can never reach an operation.
 

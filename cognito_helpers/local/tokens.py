@@ -214,9 +214,17 @@ def refresh_grant(pool: Any, token: Any) -> RefreshGrant | None:
     return _grants(pool).get(token)
 
 
+def _first_grants(pool: Any) -> dict[str, RefreshGrant]:
+    # origin_jti -> the first grant issued for that sign-in. A rotation's grants share
+    # the sign-in's origin_jti, auth_time and event_id, so the first stands for them all;
+    # an index, so that a sign-in's look-up does not scan every grant the pool ever issued.
+    return pool.__dict__.setdefault("_local_refresh_origins", {})
+
+
 def _issue_refresh_token(pool: Any, grant: RefreshGrant) -> str:
     token = _new_refresh_token()
     _grants(pool)[token] = grant
+    _first_grants(pool).setdefault(grant.origin_jti, grant)
     # moto's own record, so RevokeToken, GlobalSignOut and its refresh flows know it.
     pool.refresh_tokens[token] = (grant.client_id, grant.username, grant.origin_jti)
     return token
@@ -550,9 +558,9 @@ def _local_pool_class() -> type:
             return issued.access_token, issued.id_token or "", issued.expires_in
 
         def _grant_of(self, client_id: str, username: str, origin_jti: str) -> RefreshGrant:
-            for grant in _grants(self).values():
-                if grant.origin_jti == origin_jti:
-                    return grant
+            grant = _first_grants(self).get(origin_jti)
+            if grant is not None:
+                return grant
             user = self._get_user(username)
             return RefreshGrant(
                 client_id, user.username, origin_jti, int(time.time()), str(uuid.uuid4())

@@ -14,7 +14,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ..exceptions import InvalidInputError
-from ..validate import of_type
+from ..validate import file_path, of_type
 
 __all__ = ["load_env_file"]
 
@@ -41,17 +41,14 @@ def load_env_file(
     """
     environ = os.environ if environ is None else environ
     of_type("environ", environ, MutableMapping, "a dict-like environment (os.environ)")
-    of_type("path", path, (str, os.PathLike), "a file's path (str or Path)")
-    name = os.fspath(path)
-    if not isinstance(name, str) or not name or "\x00" in name:
-        raise InvalidInputError("path", "expected a file's path: non-empty text without NUL.")
-    file = Path(name)
+    file = Path(file_path("path", path))
+    shown = repr(str(file))  # printable: a surrogate from os.listdir shows escaped
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInputError("path", f"no such file: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError("path", f"cannot read {file} ({exc.__class__.__name__})") from None
+        raise InvalidInputError("path", f"no such file: {shown}") from None
+    except (OSError, UnicodeError) as exc:
+        raise InvalidInputError("path", f"cannot read {shown} ({exc.__class__.__name__})") from None
     values: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -60,7 +57,7 @@ def load_env_file(
         match = _ENV_LINE.fullmatch(stripped)
         if not match:
             raise InvalidInputError(
-                "path", f"line {number} of {file} is not NAME=value (content not shown)"
+                "path", f"line {number} of {shown} is not NAME=value (content not shown)"
             )
         value = match["value"]
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..exceptions import ConfigurationError, DeadlineError, InvalidInputError, WorkshopError
 from ..redact import mask
-from ..validate import callback, has_methods, number, of_type
+from ..validate import callback, file_path, has_methods, number
 from ..validate import text as expect_text
 from .envfile import _env_text
 from .files import (
@@ -53,10 +53,7 @@ def _check_client(cip: Any, optional: bool = False) -> None:
 def _check_out_dir(out_dir: object, optional: bool = False) -> None:
     if out_dir is None and optional:
         return
-    of_type("--out", out_dir, (str, os.PathLike), "a directory (str or Path)")
-    path = os.fspath(out_dir)  # a PathLike may answer bytes
-    if not isinstance(path, str) or not path or "\x00" in path:
-        raise InvalidInputError("--out", "expected a directory's path: non-empty text without NUL.")
+    file_path("--out", out_dir, "a directory's path")
 
 
 __all__ = [

@@ -33,7 +33,9 @@ unless another source is named:
   must be in the client's ``SupportedIdentityProviders``.
 - Without an ``identity_provider`` the authorize endpoint redirects to the
   sign-in page (``/login``) with the same parameters; a user who already has
-  a managed-login session gets the code at once.
+  a managed-login session gets the code at once, unless the user was disabled
+  or deleted since: that session ends (AdminDisableUser, API reference: "A
+  deactivated user can't sign in"), and the sign-in page says "User is disabled.".
 - The code is appended as ``?code=...&state=...``; an implicit grant puts
   the tokens in the fragment.
 
@@ -301,11 +303,15 @@ def authorize(layer: Any, domain: Domain, base: str, environ: dict[str, Any]) ->
         return _to_error_page(domain, base, err)
     except RedirectError as err:
         return _redirect_error(err)
-    session = layer.oauth_store.session(_cookies(environ).get(SESSION_COOKIE), domain.pool_id)
+    sid = _cookies(environ).get(SESSION_COOKIE)
+    session = layer.oauth_store.session(sid, domain.pool_id)
     if session is not None:
         user = domain.pool._get_user(session.username)
-        if user is not None:
+        if user is not None and user.enabled:
             return _finish(layer, domain, req, user, session.auth_time)
+        # Deleted or disabled since (AdminDisableUser: "can't sign in"): the session
+        # ends, and the sign-in page answers as for any sign-in of that user.
+        layer.oauth_store.end_session(sid)
     return redirect(with_query(f"{base}/login", req.params()))
 
 

@@ -13,7 +13,10 @@ source is named:
   for; ``code_verifier`` is required when the authorize request had a
   ``code_challenge`` (S256: base64url(SHA-256(verifier)), RFC 7636 4.6); a
   code that was used, expired, or is not this client's is ``invalid_grant``
-  ("Authorization code has been consumed already or does not exist").
+  ("Authorization code has been consumed already or does not exist"). A
+  ``code_verifier`` for a code whose authorize request had no ``code_challenge``
+  is ``invalid_grant`` too: accepting it would let an attacker who strips the
+  challenge redeem a stolen code (PKCE downgrade; RFC 9700, 2.1.1 and 4.8.2).
 - ``unauthorized_client``: "Client is not allowed for code grant flow or for
   refreshing tokens" (``AllowedOAuthFlows`` lacks the grant, or the client is
   not enabled for OAuth).
@@ -96,6 +99,13 @@ def _authorization_code(layer: Any, domain: Domain, form: dict[str, str], client
             raise OAuthError(
                 "invalid_grant", "code_verifier does not match the code_challenge (S256)."
             )
+    elif "code_verifier" in form:
+        raise OAuthError(
+            "invalid_grant",
+            "code_verifier was sent, but the authorize request had no code_challenge (a PKCE "
+            "downgrade, RFC 9700 4.8.2): send code_challenge and code_challenge_method=S256 to "
+            "/oauth2/authorize, or no code_verifier here.",
+        )
     user = domain.pool._get_user(grant.username)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "the user of this code no longer exists or is disabled.")
