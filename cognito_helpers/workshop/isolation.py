@@ -201,7 +201,7 @@ def _link_tree(src: Path, dst: Path, skip: set[str]) -> None:
     """
     for root, dirs, files in os.walk(src):
         rel = Path(root).relative_to(src)
-        dirs[:] = [d for d in dirs if str(rel / d) not in skip and d not in skip | {"__pycache__"}]
+        dirs[:] = [d for d in dirs if str(rel / d) not in skip and d not in skip]  # .pyc too: valid for the same inodes
         (dst / rel).mkdir(mode=0o755, exist_ok=True)
         os.chmod(dst / rel, 0o755)  # noqa: S103 - participants read the runtime, never write it
         for name in files:
