@@ -114,8 +114,8 @@ def _make_base(room_id: str) -> Path:
     """The room's folder under RUNTIME_ROOT (root's, 755) and its homes' folder (711)."""
     base = room_dir_of(room_id)
     homes = base / "home"
-    for d in (RUNTIME_ROOT, base, homes):
-        d.mkdir(mode=0o755, exist_ok=True)
+    homes.mkdir(mode=0o755, parents=True, exist_ok=True)  # parents: another room's --down may
+    for d in (RUNTIME_ROOT, base, homes):                  # remove an empty RUNTIME_ROOT meanwhile
         if d.is_symlink() or not d.is_dir():
             raise ConfigurationError(f"{d} is not a folder of the room's; move it away.")
         os.chown(d, 0, 0)

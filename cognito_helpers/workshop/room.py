@@ -218,26 +218,47 @@ def prepare_home(home: Path, settings: dict[str, Any], owner: dict[str, Any] | N
     """A participant's home: their own copy of notebooks/ and of the shared content.
 
     Copies, never links into the checkout: what a participant changes is theirs
-    alone. With ``owner`` (an isolated room) it all becomes that Unix user's.
+    alone; what is already there (their edits, after a restart) is kept. With
+    ``owner`` (an isolated room) each copy is made and handed to that Unix user
+    in a folder only root can enter, then renamed into the home: root never
+    walks or changes ownership inside a folder the participant controls (where
+    a link swapped in mid-walk could point it anywhere).
     """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "node_modules")
-    notebooks = home / "notebooks"
-    if not notebooks.exists():  # a participant's edits survive a restart of their server
-        shutil.copytree(settings["notebooks"], notebooks, ignore=ignore, symlinks=True)
-    for name in _SHARED:
-        source, copy = REPO / name, home / name
-        if copy.exists() or copy.is_symlink() or not source.exists():
-            continue
-        if source.is_dir():
-            shutil.copytree(source, copy, ignore=ignore, symlinks=True)
-        else:
-            shutil.copy2(source, copy)
-    (home / PROGRESS_FILE).parent.mkdir(mode=0o700, exist_ok=True)
+    sources = {"notebooks": Path(settings["notebooks"]), ".cognito-lab": None}
+    sources.update({name: REPO / name for name in _SHARED})
+    stage = None
     if owner:
+        import tempfile
+
         from .isolation import own_tree
 
-        own_tree(home, int(owner["uid"]), int(owner["gid"]))
+        # beside the homes' folder (root's, same file system), mode 700
+        stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=home.parent.parent))
+    try:
+        for name, source in sources.items():
+            copy = home / name
+            if copy.exists() or copy.is_symlink() or (source is not None and not source.exists()):
+                continue
+            made = (stage or home) / name
+            if source is None:
+                made.mkdir(mode=0o700)  # the progress record's folder
+            elif source.is_dir():
+                shutil.copytree(source, made, ignore=ignore, symlinks=True)
+            else:
+                shutil.copy2(source, made)
+            if stage is not None and owner:
+                own_tree(made, int(owner["uid"]), int(owner["gid"]))
+                try:
+                    os.rename(made, copy)  # fails, harmlessly, if the participant put something there
+                except OSError:
+                    continue
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+    if owner:  # the home itself sits in root's folder (mode 711): nobody can swap it
+        os.chown(home, int(owner["uid"]), int(owner["gid"]), follow_symlinks=False)
         os.chmod(home, 0o700)
 
 
