@@ -1,6 +1,7 @@
 """The workshop room: seconds to start a participant's server, and memory per participant.
 
-A rehearsal room (``workshop room``, the hub in its own process) with 1, 5 and
+A room (``workshop room``, the hub in its own process; as root each participant is
+a Unix user of their own, otherwise ``--rehearsal``) with 1, 5 and
 10 participants: every server is started through the hub's REST API and runs
 notebook 01 in its own kernel (the participant's own local Cognito). Memory is
 the resident size of each participant's server with its kernels, read from
