@@ -101,9 +101,14 @@ def _owner_of(user: str) -> str | None:
 
 
 def _run(cmd: list[str]) -> None:
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)  # noqa: S603
-    if out.returncode != 0:
-        raise ConfigurationError(f"{cmd[0]} {cmd[-1]} failed: {out.stderr.strip()[:300]}")
+    for attempt in range(20):  # another room's useradd/userdel holds /etc/passwd's lock: wait
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)  # noqa: S603
+        if out.returncode == 0:
+            return
+        if "lock" not in out.stderr or attempt == 19:
+            break
+        time.sleep(0.25)
+    raise ConfigurationError(f"{cmd[0]} {cmd[-1]} failed: {out.stderr.strip()[:300]}")
 
 
 def room_dir_of(room_id: str) -> Path:
