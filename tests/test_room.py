@@ -317,6 +317,7 @@ def test_room_01_cannot_touch_room_02_the_checkout_or_the_hub(room):
 @needs_root
 def test_room_down_removes_the_users_their_homes_and_the_hubs_files(room):
     """The last test of the room: it stops the hub, then ``--down`` must leave nothing."""
+    import grp
     import pwd
 
     _base, _client, settings, room_dir = room
@@ -330,6 +331,8 @@ def test_room_down_removes_the_users_their_homes_and_the_hubs_files(room):
     for name, account in settings["accounts"].items():
         with pytest.raises(KeyError):
             pwd.getpwnam(account["user"])
+        with pytest.raises(KeyError):  # its own group went with it
+            grp.getgrnam(account["user"])
         assert not Path(account["home"]).exists(), name
         assert not [e for e in os.listdir("/proc") if e.isdigit() and _uid_of(e) == account["uid"]]
     assert not Path(settings["accounts"][PARTICIPANTS[0]]["home"]).parent.parent.exists()
