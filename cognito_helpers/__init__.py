@@ -49,6 +49,7 @@ _LAZY = {
     "check_client": "diagnosis",
     "verify_flow": "diagnosis",
     # verify and read tokens (notebook 05)
+    "accepted_issuers": "tokens",
     "expected_issuer": "tokens",
     "fetch_jwks": "tokens",
     "jwks_url": "tokens",
@@ -106,6 +107,7 @@ __all__ = [
     "Target",
     "TokenError",
     "__version__",
+    "accepted_issuers",
     "aws_error",
     "basic_authorization",
     "check_client",

@@ -113,7 +113,7 @@ def _cmd_local(args: argparse.Namespace) -> int:
 
     return serve_forever(
         host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region,
-        allow_remote=args.allow_remote,
+        allow_remote=args.allow_remote, aws_issuer=args.aws_issuer,
     )
 
 
@@ -129,6 +129,13 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
                    help="allow a --host beyond loopback (anyone reaching it can read secrets)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     p.add_argument("--region", default="us-east-1", help="region of the demo pool")
+    p.add_argument(
+        "--aws-issuer", action="store_true", default=None,
+        help="tokens' iss and discovery's issuer are AWS's "
+        "https://cognito-idp.<region>.amazonaws.com/<pool> (for libraries that rebuild it "
+        "from region and pool) instead of this server's URL of the pool "
+        "(also COGNITO_LOCAL_ISSUER=aws)",
+    )
     p.add_argument(
         "--demo",
         action="store_true",

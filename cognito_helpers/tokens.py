@@ -9,15 +9,17 @@ JSON Web Token"):
    ``https://cognito-idp.<region>.amazonaws.com/<pool_id>/.well-known/jwks.json``)
    and the signature verifies with that key;
 3. it has not expired (``exp``);
-4. ``iss`` is ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``;
+4. ``iss`` is the pool's issuer: on AWS ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``;
 5. ``token_use`` is ``id`` or ``access``, the kind you expect;
 6. it was issued to your app client: ``aud`` in an ID token, ``client_id``
    in an access token (access tokens have no ``aud``).
 
-The local Cognito serves its JWKS from its own endpoint
-(``{endpoint_url}/{pool_id}/.well-known/jwks.json``) but writes the AWS
-issuer into ``iss``, so the JWKS address and the expected issuer are two
-separate values here: :func:`jwks_url` and :func:`expected_issuer`.
+The issuer is the URL the pool's discovery document is served from (OIDC
+Discovery 1.0, 4.3). The local Cognito serves the pool at its own endpoint, so
+there the issuer is ``{endpoint_url}/{pool_id}`` and the JWKS is under it, as
+on AWS; started with ``aws_issuer=True`` (``COGNITO_LOCAL_ISSUER=aws``) it
+writes AWS's issuer instead. :func:`expected_issuer` gives one,
+:func:`accepted_issuers` both, and :func:`verify_for_target` accepts either.
 
 Every failure raises :class:`~cognito_helpers.exceptions.TokenError` saying
 which check failed and what usually causes it; no message, repr or summary
@@ -44,6 +46,7 @@ from .validate import mapping, number, shown, text
 __all__ = [
     "TokenParts",
     "VerifiedToken",
+    "accepted_issuers",
     "expected_issuer",
     "fetch_jwks",
     "jwks_url",
@@ -62,15 +65,37 @@ _CLAIMS_OF: dict[str, tuple[str, str]] = {
 }
 
 
-def expected_issuer(region: str, user_pool_id: str) -> str:
-    """The ``iss`` every token of ``user_pool_id`` carries (also on the local Cognito)."""
+def expected_issuer(region: str, user_pool_id: str, endpoint_url: str | None = None) -> str:
+    """The ``iss`` every token of ``user_pool_id`` carries.
+
+    On AWS (no ``endpoint_url``): ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``.
+    On a local endpoint: ``{endpoint_url}/{pool_id}``, the URL the local Cognito
+    serves the pool (and its discovery document) at. A local Cognito started with
+    ``aws_issuer=True`` mints AWS's URL: :func:`accepted_issuers` gives both.
+    """
     text("region", region)
     text("user_pool_id", user_pool_id)
+    text("endpoint_url", endpoint_url, optional=True)
     if not region or not user_pool_id:
         raise InvalidInputError(
             "user_pool_id", "region and user pool id are both needed to build the issuer."
         )
+    if endpoint_url:
+        return f"{endpoint_url.rstrip('/')}/{user_pool_id}"
     return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+
+
+def accepted_issuers(
+    region: str, user_pool_id: str, endpoint_url: str | None = None
+) -> tuple[str, ...]:
+    """Every ``iss`` a token of ``user_pool_id`` may carry where it is served:
+    the endpoint's URL of the pool (the local Cognito's default) and AWS's URL
+    (a real pool, or the local Cognito with ``aws_issuer=True``)."""
+    aws = expected_issuer(region, user_pool_id)
+    if not endpoint_url:
+        return (aws,)
+    local = expected_issuer(region, user_pool_id, endpoint_url)
+    return (local,) if local == aws else (local, aws)
 
 
 def jwks_url(region: str, user_pool_id: str, endpoint_url: str | None = None) -> str:
@@ -249,11 +274,27 @@ def _expired(masked: str, exp: Any, now: float) -> TokenError:
     )
 
 
+def _issuers(issuer: Any) -> list[str]:
+    """``issuer`` as the list of accepted issuers (one string, or a list or tuple of them)."""
+    if isinstance(issuer, str):
+        text("issuer", issuer)
+        return [issuer]
+    if isinstance(issuer, (list, tuple)) and issuer and all(
+        isinstance(one, str) and one for one in issuer
+    ):
+        return list(issuer)
+    raise InvalidInputError(
+        "issuer",
+        f"{shown(issuer)} is not an issuer: pass the expected iss as a string "
+        "(expected_issuer()), or a non-empty list or tuple of them (accepted_issuers()).",
+    )
+
+
 def verify_token(
     token: str,
     *,
     jwks: dict[str, Any],
-    issuer: str,
+    issuer: str | list[str] | tuple[str, ...],
     client_id: str,
     token_use: TokenUse | None = None,
     leeway: float = 0,
@@ -262,7 +303,8 @@ def verify_token(
     """Verify a Cognito ID or access token; return its header and claims.
 
     ``jwks`` is the pool's key set (:func:`fetch_jwks`), ``issuer`` the
-    expected ``iss`` (:func:`expected_issuer`), ``client_id`` your app
+    expected ``iss`` (:func:`expected_issuer`), or a list or tuple of the
+    accepted ones (:func:`accepted_issuers`), ``client_id`` your app
     client. ``token_use`` (``"id"`` / ``"access"``) insists on one kind.
     ``at`` checks expiry at that epoch time instead of now (to see when a
     token stops being accepted); ``leeway`` tolerates clock skew in seconds.
@@ -272,7 +314,7 @@ def verify_token(
     if not isinstance(token_use, (str, type(None))) or token_use not in (None, "id", "access"):
         raise InvalidInputError("token_use", f"{shown(token_use)}: use 'id', 'access' or None.")
     mapping("jwks", jwks, values=None, what="the pool's JWKS (a dict with 'keys', fetch_jwks())")
-    text("issuer", issuer)
+    issuers = _issuers(issuer)
     text("client_id", client_id)
     number("leeway", leeway, minimum=0, maximum=86_400, unit="seconds")
     number("at", at, optional=True, minimum=0, maximum=2**40, unit="(epoch seconds)")
@@ -292,7 +334,7 @@ def verify_token(
             token,
             key,
             algorithms=[ALGORITHM],
-            issuer=issuer,
+            issuer=issuers,
             leeway=leeway,
             options={
                 "verify_aud": False,
@@ -304,9 +346,10 @@ def verify_token(
         raise _expired(masked, peek_token(token).claims.get("exp"), time.time()) from None
     except jwt.InvalidIssuerError:
         got = peek_token(token).claims.get("iss")
+        expected = " or ".join(repr(one) for one in issuers)
         raise TokenError(
-            f"token {masked} was issued by {got!r}, expected {issuer!r}: a token of another "
-            "user pool or region."
+            f"token {masked} was issued by {got!r}, expected {expected}: a token of another "
+            "user pool or region (or of a local Cognito at another address)."
         ) from None
     except jwt.InvalidSignatureError:
         raise TokenError(
@@ -345,7 +388,7 @@ def verify_for_target(
 ) -> VerifiedToken:
     """:func:`verify_token` against a :class:`~cognito_helpers.target.Target`: fetch its
     pool's JWKS (from its endpoint when it has one, within ``timeout`` seconds) and expect
-    its issuer and app client."""
+    its app client and one of its issuers (:func:`accepted_issuers`)."""
     from .target import TARGET_FIELDS, TARGET_OPTIONAL
     from .validate import with_text_fields
 
@@ -355,7 +398,7 @@ def verify_for_target(
     return verify_token(
         token,
         jwks=fetch_jwks(url, timeout=timeout),
-        issuer=expected_issuer(target.region, target.user_pool_id),
+        issuer=accepted_issuers(target.region, target.user_pool_id, target.endpoint_url),
         client_id=target.client_id,
         token_use=token_use,
     )

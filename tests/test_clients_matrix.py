@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 CLIENTS = REPO / "tests" / "clients"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cognito-secret-hash-lab"
 REQUIRED = {c.strip() for c in os.environ.get("COGNITO_LAB_REQUIRE_CLIENTS", "").split(",") if c.strip()}
-KNOWN = {"awscli", "js", "go", "pycognito"}
+KNOWN = {"awscli", "js", "go", "pycognito", "oidc-go"}  # oidc-go: tests/test_oidc_clients.py
 
 
 def _missing(client: str, reason: str) -> None:
@@ -46,13 +46,12 @@ def test_required_clients_are_known():
     assert REQUIRED <= KNOWN, REQUIRED - KNOWN
 
 
-@pytest.fixture(scope="module")
-def local(tmp_path_factory):
-    """The standalone local Cognito with its demo pool: (env of the demo, process)."""
-    where = tmp_path_factory.mktemp("local")
+def _standalone(where: Path, *flags: str):
+    """``python -m cognito_helpers local --demo --env-file demo.env [flags]`` in ``where``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_"))}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cognito_helpers", "local", "--demo", "--env-file", "demo.env"],
+        [sys.executable, "-m", "cognito_helpers", "local", "--demo", "--env-file", "demo.env",
+         *flags],
         cwd=where, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )
@@ -70,6 +69,18 @@ def local(tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    """The standalone local Cognito with its demo pool: the demo's settings (demo.env)."""
+    yield from _standalone(tmp_path_factory.mktemp("local"))
+
+
+@pytest.fixture(scope="module")
+def local_aws_issuer(tmp_path_factory):
+    """The same, started with --aws-issuer: its tokens' iss is AWS's URL of the pool."""
+    yield from _standalone(tmp_path_factory.mktemp("local-aws-issuer"), "--aws-issuer")
 
 
 def _env(demo: dict[str, str]) -> dict[str, str]:
@@ -168,25 +179,12 @@ def test_amazon_cognito_identity_js_srp_on_the_public_client(js, local):
 # -- pycognito ------------------------------------------------------------------------
 
 
-def test_pycognito_srp_with_secret_refresh_and_jwks(local, monkeypatch):
-    try:
-        from pycognito import Cognito
-    except ImportError:
-        _missing("pycognito", "pycognito is not installed (requirements.txt)")
-    pool, url = local["COGNITO_USER_POOL_ID"], local["COGNITO_ENDPOINT_URL"]
-    with urllib.request.urlopen(f"{url}/{pool}/.well-known/jwks.json", timeout=10) as resp:  # noqa: S310
-        jwks = resp.read().decode()
-    # pycognito verifies against the JWKS in COGNITO_JWKS (it would fetch AWS's otherwise)
-    monkeypatch.setenv("COGNITO_JWKS", jwks)
-    for k, v in _env(local).items():
-        if k.startswith("AWS_"):
-            monkeypatch.setenv(k, v)
-    # The endpoint through boto3's own setting, not boto3_client_kwargs: given an endpoint_url,
-    # pycognito expects the issuer to be that URL (moto's habit); the local Cognito's `iss` is
-    # AWS's, https://cognito-idp.<region>.amazonaws.com/<pool>, which pycognito checks.
-    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", url)
-    user = Cognito(pool, local["COGNITO_CLIENT_ID"], user_pool_region=local["AWS_REGION"],
-                   username=local["COGNITO_USERNAME"], client_secret=local["COGNITO_CLIENT_SECRET"])
+def _pycognito_sign_in_refresh_and_wrong_secret(local, **kwargs):
+    from pycognito import Cognito
+
+    user = Cognito(local["COGNITO_USER_POOL_ID"], local["COGNITO_CLIENT_ID"],
+                   user_pool_region=local["AWS_REGION"], username=local["COGNITO_USERNAME"],
+                   client_secret=local["COGNITO_CLIENT_SECRET"], **kwargs)
     user.authenticate(password=local["COGNITO_PASSWORD"])  # USER_SRP_AUTH with SECRET_HASH
     assert user.id_claims["email"] == "alice@example.com"  # verified signature, iss, aud
     assert user.access_claims["token_use"] == "access"
@@ -194,14 +192,54 @@ def test_pycognito_srp_with_secret_refresh_and_jwks(local, monkeypatch):
     user.renew_access_token()  # REFRESH_TOKEN_AUTH, hash over the internal username
     assert user.id_token != first_id
     assert user.id_claims["auth_time"] == user.access_claims["auth_time"]
-    wrong = Cognito(pool, local["COGNITO_CLIENT_ID"], user_pool_region=local["AWS_REGION"],
-                    username=local["COGNITO_USERNAME"], client_secret="y" * 51)
+    wrong = Cognito(local["COGNITO_USER_POOL_ID"], local["COGNITO_CLIENT_ID"],
+                    user_pool_region=local["AWS_REGION"], username=local["COGNITO_USERNAME"],
+                    client_secret="y" * 51, **kwargs)
     import botocore.exceptions
 
     with pytest.raises(botocore.exceptions.ClientError) as info:
         wrong.authenticate(password=local["COGNITO_PASSWORD"])
     assert info.value.response["Error"]["Message"] == (
         f"Unable to verify secret hash for client {local['COGNITO_CLIENT_ID']}")
+    return user
+
+
+def _pycognito_env(local, monkeypatch):
+    try:
+        import pycognito  # noqa: F401
+    except ImportError:
+        _missing("pycognito", "pycognito is not installed (requirements.txt)")
+    for k, v in _env(local).items():
+        if k.startswith("AWS_"):
+            monkeypatch.setenv(k, v)
+
+
+def test_pycognito_srp_with_secret_refresh_and_jwks(local, monkeypatch):
+    # Given an endpoint_url, pycognito takes the issuer to be <endpoint>/<pool> and fetches
+    # the JWKS under it: what the local Cognito names by default (the URL it serves the
+    # pool at, as AWS does), so pycognito works with nothing but the endpoint.
+    _pycognito_env(local, monkeypatch)
+    monkeypatch.delenv("COGNITO_JWKS", raising=False)
+    url = local["COGNITO_ENDPOINT_URL"]
+    user = _pycognito_sign_in_refresh_and_wrong_secret(
+        local, boto3_client_kwargs={"endpoint_url": url})
+    assert user.id_claims["iss"] == local["COGNITO_ISSUER"] == f"{url}/{local['COGNITO_USER_POOL_ID']}"
+
+
+def test_pycognito_rebuilding_awss_issuer_with_aws_issuer(local_aws_issuer, monkeypatch):
+    # With the endpoint in boto3's own setting instead, pycognito rebuilds AWS's issuer from
+    # the region and pool id: the local Cognito's --aws-issuer mints exactly that.
+    local = local_aws_issuer
+    _pycognito_env(local, monkeypatch)
+    pool, url = local["COGNITO_USER_POOL_ID"], local["COGNITO_ENDPOINT_URL"]
+    with urllib.request.urlopen(f"{url}/{pool}/.well-known/jwks.json", timeout=10) as resp:  # noqa: S310
+        jwks = resp.read().decode()
+    # pycognito verifies against the JWKS in COGNITO_JWKS (it would fetch AWS's otherwise)
+    monkeypatch.setenv("COGNITO_JWKS", jwks)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", url)
+    user = _pycognito_sign_in_refresh_and_wrong_secret(local)
+    aws = f"https://cognito-idp.{local['AWS_REGION']}.amazonaws.com/{pool}"
+    assert user.id_claims["iss"] == local["COGNITO_ISSUER"] == aws
 
 
 # -- the AWS SDK for Go v2 ----------------------------------------------------------------

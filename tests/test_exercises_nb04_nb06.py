@@ -94,7 +94,7 @@ def test_04_3_a_gate_that_accepts_everything_or_forgets_token_use(demo) -> None:
     target = _target(demo)
     assert "accepted" in ch.check_exercise("05.1", lambda token: True, target=target).message
     jwks = ch.fetch_jwks(ch.jwks_url(target.region, target.user_pool_id, target.endpoint_url))
-    issuer = ch.expected_issuer(target.region, target.user_pool_id)
+    issuer = ch.expected_issuer(target.region, target.user_pool_id, target.endpoint_url)
 
     def any_kind(token: str) -> bool:
         try:

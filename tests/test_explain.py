@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from diagnosis_cases import CLIENT_ID, POOL_ID, REQUEST_ID, all_error_cases, message
 
 from cognito_helpers import InvalidInputError, explain, secret_hash
-from cognito_helpers.diagnosis.explain import CAUSES, MESSAGE_PREFIXES
+from cognito_helpers.diagnosis.explain import CAUSES, MESSAGE_ENDS, MESSAGE_PREFIXES
 from cognito_helpers.local.answers import CATALOGUE
 
 CASES = all_error_cases()
@@ -306,6 +306,45 @@ def test_partial_pastes_of_every_message_are_recognised(key: str, form: str) -> 
     assert d.status == "found", (text, d.to_text())
     assert d.key in _same_message(key), text
     assert "client_id" not in d.facts  # nothing invented
+
+
+def test_every_message_has_a_characteristic_end() -> None:
+    assert set(MESSAGE_ENDS) == set(CATALOGUE)
+    for key, end in MESSAGE_ENDS.items():
+        whole = _placeholder_free(CATALOGUE[key].template).rstrip(".")
+        assert whole.lower().endswith(end.lower()), (key, end)
+        assert len(end.split()) >= min(4, len(whole.split())), (key, end)
+        if end.lower() == whole.lower():  # no shorter end names it alone: the whole message
+            continue
+        others = [_placeholder_free(e.template).rstrip(".").lower() for k, e in CATALOGUE.items()
+                  if k not in _same_message(key)]
+        assert not any(o.endswith(end.lower()) for o in others), (key, end)
+
+
+@pytest.mark.parametrize("form", list(PARTIAL_FORMS))
+@pytest.mark.parametrize("key", list(CATALOGUE))
+def test_the_end_of_every_message_pasted_alone_is_recognised(key: str, form: str) -> None:
+    end = MESSAGE_ENDS[key]
+    text = PARTIAL_FORMS[form].format(p=end, lower=end.lower(), code=CATALOGUE[key].code)
+    d = explain(text)
+    assert d.status == "found", (text, d.to_text())
+    assert d.key in _same_message(key), text
+
+
+def test_the_end_of_the_flagship_message_alone() -> None:
+    # what a log line cut after the client id shows (issue 26, item 3)
+    d = explain("SECRET_HASH was not received")
+    assert (d.status, d.key) == ("found", "secret_missing")
+    assert "the end of what AWS sends" in d.evidence[0]
+    assert explain("... is configured with secret but SECRET_HASH was not received.").key == (
+        "secret_missing")
+    legacy = explain("secret was not received")
+    assert legacy.key == "secret_missing_legacy"
+    assert explain(f"{CLIENT_ID} is not configured for secret but secret hash was received"
+                   ).key == "hash_not_configured"
+    # a word of a message is not a message: fewer words than its end stay unknown
+    assert explain("was not received").status == "unknown"
+    assert explain("the parcel was not received").status == "unknown"
 
 
 def test_the_issue_s_paste() -> None:

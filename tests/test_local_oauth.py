@@ -89,7 +89,9 @@ def test_discovery_document_names_every_endpoint(demo):
         assert doc[key].startswith(f"{demo.endpoint_url}/{demo.domain}/"), key
     assert doc["token_endpoint_auth_methods_supported"] == ["client_secret_basic",
                                                              "client_secret_post"]
-    assert doc["issuer"] == f"https://cognito-idp.{demo.region}.amazonaws.com/{demo.user_pool_id}"
+    # OIDC Discovery 4.3: the issuer is the URL the document was fetched from, less the
+    # /.well-known/openid-configuration suffix; every token's iss is that issuer
+    assert doc["issuer"] == f"{demo.endpoint_url}/{demo.user_pool_id}"
     assert doc["jwks_uri"] == f"{demo.endpoint_url}/{demo.user_pool_id}/.well-known/jwks.json"
     assert doc["userinfo_endpoint"].endswith("/oauth2/userInfo")
 
@@ -214,7 +216,7 @@ def test_code_grant_with_pkce_confidential_client(demo):
 def test_tokens_verify_with_the_pools_jwks(demo):
     answer = _code_tokens(demo, client_id=demo.client_id, secret=demo.client_secret)
     keys = ch.fetch_jwks(ch.jwks_url(demo.region, demo.user_pool_id, demo.endpoint_url))
-    issuer = ch.expected_issuer(demo.region, demo.user_pool_id)
+    issuer = ch.expected_issuer(demo.region, demo.user_pool_id, demo.endpoint_url)
     for kind in ("id", "access"):
         checked = ch.verify_token(answer.body[f"{kind}_token"], jwks=keys, issuer=issuer,
                                   client_id=demo.client_id, token_use=kind)

@@ -47,7 +47,7 @@ def verify(token, jwks, demo, **options):
         token,
         key.key,
         algorithms=["RS256"],
-        issuer=f"https://cognito-idp.{demo.region}.amazonaws.com/{demo.user_pool_id}",
+        issuer=f"{demo.endpoint_url}/{demo.user_pool_id}",
         **options,
     )
 

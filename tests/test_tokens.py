@@ -267,7 +267,7 @@ def _sign_in(cip, demo) -> dict[str, str]:
 def test_local_cognito_tokens_verify(cip, demo) -> None:
     result = _sign_in(cip, demo)
     jwks = fetch_jwks(jwks_url(demo.region, demo.user_pool_id, demo.endpoint_url))
-    issuer = expected_issuer(demo.region, demo.user_pool_id)
+    issuer = expected_issuer(demo.region, demo.user_pool_id, demo.endpoint_url)
     access = verify_token(
         result["AccessToken"],
         jwks=jwks,
@@ -301,7 +301,8 @@ def test_email_pool_token_username_is_the_uuid(cip, email_demo) -> None:
         jwks=fetch_jwks(
             jwks_url(email_demo.region, email_demo.user_pool_id, email_demo.endpoint_url)
         ),
-        issuer=expected_issuer(email_demo.region, email_demo.user_pool_id),
+        issuer=expected_issuer(email_demo.region, email_demo.user_pool_id,
+                               email_demo.endpoint_url),
         client_id=email_demo.client_id,
     )
     assert v.username == email_demo.internal_username == v.claims["sub"]

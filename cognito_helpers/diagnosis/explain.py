@@ -23,7 +23,7 @@ from ..redact import mask
 from .causes import CAUSES, OAUTH_CAUSES, Cause
 from .result import Diagnosis
 
-__all__ = ["CAUSES", "MESSAGE_PREFIXES", "Cause", "explain"]
+__all__ = ["CAUSES", "MESSAGE_ENDS", "MESSAGE_PREFIXES", "Cause", "explain"]
 
 _MAX_TEXT = 20_000  # longer pastes are searched in their first 20,000 characters
 
@@ -124,7 +124,49 @@ def _prefix_regex(key: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + "".join(parts), re.IGNORECASE)
 
 
+_MIN_END_WORDS = 4  # the end of a message people paste alone: "SECRET_HASH was not received"
+
+
+def _characteristic_end(key: str) -> str:
+    """The shortest end of ``key``'s message, placeholders left out, that names it alone.
+
+    At least ``_MIN_END_WORDS`` words (or the whole message); no other message
+    ends with the same words. The end is what a log line cut after the client
+    id shows ("... SECRET_HASH was not received").
+    """
+    words = [w.lower() for w in _words(CATALOGUE[key].template)]
+    others = [[w.lower() for w in _words(e.template)] for e in CATALOGUE.values()
+              if e.template != CATALOGUE[key].template]
+    original = _words(CATALOGUE[key].template)
+    for n in range(min(_MIN_END_WORDS, len(words)), len(words) + 1):
+        end = words[-n:]
+        if not any(o[-n:] == end for o in others):
+            return " ".join(original[-n:])
+    return " ".join(original)
+
+
+#: catalogue key -> the end of its message that is enough to recognise it
+#: ("SECRET_HASH was not received"), as a person pastes the tail of a log line
+MESSAGE_ENDS = {key: _characteristic_end(key) for key in CATALOGUE}
+
+
+def _suffix_regex(key: str) -> re.Pattern[str]:
+    """The characteristic end of ``key``'s message, each placeholder in it optional."""
+    need = len(MESSAGE_ENDS[key].split())
+    items = _template_items(CATALOGUE[key].template)
+    word_at = [i for i, (kind, _) in enumerate(items) if kind == "word"]
+    parts: list[str] = []
+    for kind, value in items[word_at[-need]:]:
+        if kind == "placeholder":  # optional: pasted with or without the id
+            ph = _PLACEHOLDERS[value]
+            parts.append(r"(?:\s+" + ph + ")?" if parts else "(?:" + ph + r"\s+)?")
+            continue
+        parts.append((r"\s+" if parts else "") + re.escape(value))
+    return re.compile(r"(?<![\w])" + "".join(parts) + r"\.?(?![\w])", re.IGNORECASE)
+
+
 _PARTIAL = [(key, _prefix_regex(key)) for key in _ORDER]
+_PARTIAL_END = [(key, _suffix_regex(key)) for key in _ORDER]
 _CODES = {e.code.lower(): e.code for e in CATALOGUE.values()}
 _CODE_RE = re.compile(
     r"(?<![A-Za-z])(" + "|".join(sorted(_CODES, key=len, reverse=True)) + r")(?![A-Za-z])",
@@ -445,7 +487,9 @@ def explain(text: str) -> Diagnosis:
     code = facts.get("exception")
     found = [(key, rx.search(flat), False) for key, rx in _PATTERNS]
     if not any(m for _, m, _ in found):  # the start of a message, as people paste and search it
-        found = [(key, rx.search(flat), True) for key, rx in _PARTIAL]
+        found = [(key, rx.search(flat), "start") for key, rx in _PARTIAL]
+    if not any(m for _, m, _ in found):  # or its end, as a log line cut after the client id
+        found = [(key, rx.search(flat), "end") for key, rx in _PARTIAL_END]
     for key, m, partial in found:
         if not m:
             continue
@@ -456,7 +500,7 @@ def explain(text: str) -> Diagnosis:
                 facts["auth_flow" if name == "flow" else name] = value
         if partial:
             whole = entry.message(client_id="<client id>", user_pool_id="<pool id>", flow="<FLOW>")
-            evidence = [f"message recognised: {m.group(0).strip()!r} (the start of what AWS "
+            evidence = [f"message recognised: {m.group(0).strip()!r} (the {partial} of what AWS "
                         f"sends as {entry.code}: {whole!r})"]
         else:
             evidence = [f"message recognised: {m.group(0).strip()!r} (AWS sends it as "

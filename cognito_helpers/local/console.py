@@ -53,6 +53,7 @@ def serve_forever(
     env_file: str | None = None,
     region: str = "us-east-1",
     allow_remote: bool = False,
+    aws_issuer: bool | None = None,
 ) -> int:
     """Run a LocalCognito in the foreground until Ctrl-C / SIGTERM (the CLI's ``local``)."""
     import signal
@@ -71,7 +72,8 @@ def serve_forever(
     if not is_loopback(address):
         warn_remote("the local Cognito", address)
     with LocalCognito(
-        region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote
+        region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote,
+        aws_issuer=aws_issuer,
     ) as lc:
         # "ready" comes last, once everything it announces exists (demo pool, env file):
         # a script that waits for it may use all of it at once.
@@ -87,6 +89,7 @@ def serve_forever(
                 f"  m2m client     {pool.m2m_client_id}  secret {mask(pool.m2m_client_secret)}"
                 f"  scope {pool.resource_scope}",
                 f"  OAuth 2.0      domain {pool.domain}, callback URL {pool.callback_url}",
+                f"    issuer     {pool.issuer}",
             ]
             for name in ("discovery", "authorize", "token", "userinfo", "revoke", "logout"):
                 lines.append(f"    {name:<10} {urls[name]}")

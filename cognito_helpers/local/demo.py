@@ -74,6 +74,9 @@ class DemoPool:
     logout_url: str = DEMO_LOGOUT_URL
     m2m_client_id: str = ""
     m2m_client_secret: str = field(default="", repr=False)
+    # every token's iss and discovery's issuer: the pool's URL on this server, or AWS's
+    # (LocalCognito(aws_issuer=True)); empty for a DemoPool made by hand
+    issuer: str = ""
 
     def __repr__(self) -> str:
         return (
@@ -107,6 +110,7 @@ class DemoPool:
             "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID,
             "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_KEY,
             "COGNITO_DISCOVERY_URL": self.oauth_urls()["discovery"],
+            "COGNITO_ISSUER": self.issuer,
             "COGNITO_OAUTH_CALLBACK_URL": self.callback_url,
             "COGNITO_M2M_CLIENT_ID": self.m2m_client_id,
             "COGNITO_M2M_CLIENT_SECRET": self.m2m_client_secret,
@@ -210,4 +214,14 @@ def provision_demo(lc: Any, *, email_as_username: bool = False, name: str | None
         resource_scope="demo-api/read",
         m2m_client_id=m2m["ClientId"],
         m2m_client_secret=m2m["ClientSecret"],
+        issuer=issuer_of(lc, pool_id),
     )
+
+
+def issuer_of(lc: Any, pool_id: str) -> str:
+    """The issuer of ``pool_id`` on the running LocalCognito ``lc`` (see LocalCognito's docstring)."""
+    from .tokens import aws_issuer
+
+    if getattr(lc, "aws_issuer", False):
+        return aws_issuer(lc.region, pool_id)
+    return f"{lc.endpoint_url}/{pool_id}"

@@ -87,7 +87,9 @@ class FidelityLayer(
     ``account_id`` namespaces moto's (process-global) state: every request is
     served as that account, so two layers in one process never see each
     other's pools. ``any_host``: answer every ``Host`` name (only for a server
-    deliberately listening beyond loopback, ``--allow-remote``).
+    deliberately listening beyond loopback, ``--allow-remote``). ``issuer_base``:
+    the URL the layer is served at; each pool's tokens and discovery document name
+    ``<issuer_base>/<pool_id>`` as issuer (None: AWS's issuer URL).
     """
 
     def __init__(
@@ -99,8 +101,10 @@ class FidelityLayer(
         clock: Clock | None = None,
         on_message: Callable[[Message], None] | None = None,
         any_host: bool = False,
+        issuer_base: str | None = None,
     ) -> None:
         self.app = app
+        self.issuer_base = issuer_base
         self.clock = clock or Clock()  # lockout and refresh grace periods (lessons move it)
         self.lockout = Lockout(self.clock)
         self._user_auth: dict[str, Any] = {}  # USER_AUTH session -> its step

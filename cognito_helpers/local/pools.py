@@ -30,6 +30,8 @@ class UserPools:
                 pool = backend.user_pools.get(moto_id)
                 if pool is not None:
                     described["Id"] = adopt_pool(backend, pool)
+                    # the URL its discovery document is served from (tokens.issuer_of)
+                    pool.issuer_base = self.issuer_base
                     described["Arn"] = pool.arn
                     break
             return data

@@ -52,6 +52,25 @@ def _new_account_id() -> str:
                 return account
 
 
+#: the environment variable that picks the issuer when ``aws_issuer`` is not given
+ISSUER_ENV = "COGNITO_LOCAL_ISSUER"
+
+
+def _aws_issuer_wanted() -> bool:
+    """``$COGNITO_LOCAL_ISSUER``: ``local`` (or unset) for this server's URL, ``aws`` for AWS's."""
+    value = os.environ.get(ISSUER_ENV, "").strip().lower()
+    if value in ("", "local"):
+        return False
+    if value == "aws":
+        return True
+    raise InvalidInputError(
+        ISSUER_ENV,
+        f"{value[:40]!r} is not an issuer choice: set it to 'local' (the tokens' iss is the "
+        "local Cognito's URL of the pool, as discovery says) or 'aws' "
+        "(https://cognito-idp.<region>.amazonaws.com/<pool>), or unset it.",
+    )
+
+
 def _silence_request_logs() -> None:
     # werkzeug logs every request at INFO: noise in a lesson (COGNITO_FACTS, moto notes).
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -108,6 +127,16 @@ class LocalCognito:
     periods run on; :meth:`advance_clock` moves it forward. ``host`` must be a
     loopback address unless ``allow_remote=True`` (anyone who can reach a
     remote-bound server can read client secrets: it accepts any signature).
+
+    The issuer (every token's ``iss``, and ``issuer`` in the pool's discovery
+    document) is the URL the pool is served at, ``{endpoint_url}/{pool_id}``, as
+    on AWS, where it is the URL of the discovery document (OIDC Discovery 1.0,
+    4.3), so standard OIDC clients work unmodified. ``aws_issuer=True`` (or
+    ``COGNITO_LOCAL_ISSUER=aws``) mints AWS's issuer,
+    ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``, instead, for
+    libraries that rebuild the issuer from the region and pool id (pycognito);
+    then discovery names that URL too and such a client must not insist that it
+    matches the URL it fetched.
     """
 
     def __init__(
@@ -120,10 +149,12 @@ class LocalCognito:
         clock: Callable[[], float] | None = None,
         on_message: Callable[[Message], None] | None = None,
         allow_remote: bool = False,
+        aws_issuer: bool | None = None,
     ) -> None:
         from ..loopback import listen_address
 
         flag("allow_remote", allow_remote)
+        flag("aws_issuer", aws_issuer, optional=True)
         # the callbacks run on the server's threads, where a wrong type would only be logged
         callback("on_check", on_check, optional=True, what="a function of a HashCheck")
         callback("on_message", on_message, optional=True, what="a function of a Message")
@@ -135,6 +166,9 @@ class LocalCognito:
         if not isinstance(port, int) or not 0 <= port <= 65535:
             raise InvalidInputError("port", f"{port!r} is not a port number (0-65535; 0: a free one).")
         self.region = region
+        # the tokens' iss and discovery's issuer: this server's URL of the pool (OIDC
+        # Discovery 4.3), or AWS's URL (aws_issuer=True, or COGNITO_LOCAL_ISSUER=aws)
+        self.aws_issuer = _aws_issuer_wanted() if aws_issuer is None else aws_issuer
         self._host = host
         self._port = port
         self.account_id = _new_account_id()
@@ -191,6 +225,8 @@ class LocalCognito:
             fd=sock.fileno(),
         )
         self._server.daemon_threads = True
+        if not self.aws_issuer:
+            self._layer.issuer_base = self.endpoint_url
         # stop() waits for the serving loop to notice; werkzeug polls every 0.5 s by default.
         self._thread = threading.Thread(
             target=self._server.serve_forever,

@@ -46,6 +46,9 @@ __all__ = [
     "PoolKeys",
     "RefreshGrant",
     "adopt_pool",
+    "at_hash",
+    "aws_issuer",
+    "issuer_of",
     "jwks",
     "mint_tokens",
     "new_pool_id",
@@ -277,8 +280,33 @@ def _groups(user: Any) -> list[str]:
     return sorted(group.group_name for group in getattr(user, "groups", ()) or ())
 
 
-def _issuer(pool: Any) -> str:
-    return f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
+def aws_issuer(region: str, pool_id: str) -> str:
+    """The issuer a pool has on AWS: ``https://cognito-idp.<region>.amazonaws.com/<pool_id>``."""
+    return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def issuer_of(pool: Any) -> str:
+    """The ``iss`` of every token of ``pool`` and the ``issuer`` of its discovery document.
+
+    On AWS that is the URL the discovery document is served from (OIDC Discovery
+    1.0, section 4.3: the issuer is the URL the document is fetched from, and
+    ``iss`` is that issuer). The local Cognito does the same: ``<its URL>/<pool_id>``,
+    set on the pool when it is created (``issuer_base``). A local Cognito started
+    with ``aws_issuer=True`` sets no base, and its pools mint AWS's URL instead,
+    for libraries that rebuild the issuer from the region and pool id.
+    """
+    base = getattr(pool, "issuer_base", None)
+    if base:
+        return f"{base}/{pool.id}"
+    return aws_issuer(pool.region, pool.id)
+
+
+def at_hash(access_token: str) -> str:
+    """OIDC Core 1.0, 3.1.3.6: base64url of the left half of SHA-256 of the access token
+    (RS256 hashes with SHA-256), unpadded. Cognito puts it in the ID tokens of its OAuth
+    endpoints (managed login), not in those of the API's sign-in flows."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode("ascii")
 
 
 def _id_claims(
@@ -291,18 +319,24 @@ def _id_claims(
     origin_jti: str,
     event_id: str,
     nonce: str | None,
+    access_token: str | None = None,
 ) -> dict[str, Any]:
     # "Understanding the identity (ID) token": sub, cognito:groups, the user's
     # attributes, iss, cognito:username, origin_jti, aud, event_id, token_use,
-    # auth_time, exp, iat, jti (and nonce on the OAuth endpoints).
-    claims: dict[str, Any] = {"sub": user.id}
+    # auth_time, exp, iat, jti (and nonce on the OAuth endpoints). Managed login's
+    # ID tokens also carry at_hash, first (public reports of their payloads:
+    # pmill/aws-cognito#34, NabuCasa/pycognito#20); the API's never do.
+    claims: dict[str, Any] = {}
+    if access_token is not None:
+        claims["at_hash"] = at_hash(access_token)
+    claims["sub"] = user.id
     groups = _groups(user)
     if groups:
         claims["cognito:groups"] = groups
     claims.update(_attribute_claims(client, user))
     claims.update(
         {
-            "iss": _issuer(pool),
+            "iss": issuer_of(pool),
             "cognito:username": user.username,
             "origin_jti": origin_jti,
             "aud": client.id,
@@ -338,7 +372,7 @@ def _access_claims(
         groups = _groups(user)
         if groups:
             claims["cognito:groups"] = groups
-    claims.update({"iss": _issuer(pool), "version": 2, "client_id": client.id})
+    claims.update({"iss": issuer_of(pool), "version": 2, "client_id": client.id})
     if origin_jti is not None:
         claims["origin_jti"] = origin_jti
     if event_id is not None:
@@ -421,6 +455,7 @@ def _sign_id(
     origin_jti: str,
     event_id: str,
     nonce: str | None,
+    access_token: str | None = None,
 ) -> str:
     token = pool_keys(pool).id_key.sign(
         _id_claims(
@@ -432,6 +467,7 @@ def _sign_id(
             origin_jti=origin_jti,
             event_id=event_id,
             nonce=nonce,
+            access_token=access_token,
         )
     )
     pool.id_tokens[token] = (client.id, user.username)
@@ -450,6 +486,7 @@ def mint_tokens(
     refresh_token: bool = True,
     id_token: bool = True,
     nonce: str | None = None,
+    with_at_hash: bool = False,
 ) -> IssuedTokens:
     """Issue tokens for ``user`` of ``pool`` to app ``client`` (moto's objects).
 
@@ -458,7 +495,8 @@ def mint_tokens(
     sign-in (default: a new one). ``refresh_token`` adds a new refresh token
     carrying both. ``user=None`` issues a machine-to-machine access token
     (client_credentials): no ID token, no refresh token, sub = client id.
-    ``nonce`` goes into the ID token (OAuth authorize requests). Access and ID
+    ``nonce`` goes into the ID token (OAuth authorize requests), and so does
+    ``at_hash`` of the access token with ``with_at_hash`` (the OAuth endpoints). Access and ID
     tokens are recorded where moto looks for them (GetUser, GlobalSignOut...).
     """
     now = int(time.time())
@@ -499,6 +537,7 @@ def mint_tokens(
             origin_jti=origin_jti,
             event_id=event_id,
             nonce=nonce,
+            access_token=access if with_at_hash else None,
         )
     refresh = None
     if refresh_token:

@@ -15,7 +15,7 @@ import cognito_helpers as ch
 def exercise_1(target: Any) -> Callable[[str], bool]:
     url = ch.jwks_url(target.region, target.user_pool_id, target.endpoint_url)
     jwks = ch.fetch_jwks(url)
-    issuer = ch.expected_issuer(target.region, target.user_pool_id)
+    issuer = ch.expected_issuer(target.region, target.user_pool_id, target.endpoint_url)
 
     def accept(token: str) -> bool:
         try:

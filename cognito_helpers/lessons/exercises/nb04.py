@@ -106,7 +106,8 @@ def _check_2(answer: Any, email_demo: Any, local_cognito: Any) -> str | None:
             jwks=fetch_jwks(
                 jwks_url(email_demo.region, email_demo.user_pool_id, email_demo.endpoint_url)
             ),
-            issuer=expected_issuer(email_demo.region, email_demo.user_pool_id),
+            issuer=expected_issuer(email_demo.region, email_demo.user_pool_id,
+                                   email_demo.endpoint_url),
             client_id=client["ClientId"],
             token_use="access",  # noqa: S106 - a claim value, not a password
         )

@@ -3,7 +3,10 @@
 One minting for the whole local Cognito (:func:`cognito_helpers.local.tokens.mint_tokens`):
 per-pool keys, AWS's claims. What the OAuth endpoints add is the ``scope``
 (the API's tokens carry only ``aws.cognito.signin.user.admin``), an ID token
-only when ``openid`` is in scope, the ``nonce`` of the authorize request, and
+only when ``openid`` is in scope, the ``nonce`` of the authorize request, the
+ID token's ``at_hash`` (OIDC Core 1.0, 3.1.3.6; AWS's managed-login ID tokens carry
+it, the API's do not; there is no ``c_hash``: Cognito has no hybrid
+``code id_token`` response type), and
 machine-to-machine tokens with no user (``sub`` is the client id; developer
 guide, "Scopes, M2M, and resource servers"). Access tokens carry ``scope``,
 ``client_id`` and ``token_use``, and no ``aud``.
@@ -67,6 +70,7 @@ def mint_user_tokens(
         refresh_token=with_refresh,
         id_token=("openid" in scopes) if id_token is None else id_token,
         nonce=nonce,
+        with_at_hash=True,
     )
     return IssuedTokens(
         issued.access_token, issued.expires_in, issued.id_token, issued.refresh_token

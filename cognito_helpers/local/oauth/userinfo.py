@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .. import tokens as local_tokens
 from .config import ClientOAuth, Domain
 from .minting import verify_access_token_signature
 from .wire import OAuthError, Response, json_response
@@ -48,7 +49,7 @@ def verify_access_token(
     if claims.get("token_use") != "access":
         raise OAuthError("invalid_token", "this is not an access token (send the access token, "
                          "not the ID token).", 401)
-    if claims.get("iss") != f"https://cognito-idp.{domain.pool.region}.amazonaws.com/{domain.pool_id}":
+    if claims.get("iss") != local_tokens.issuer_of(domain.pool):
         raise OAuthError("invalid_token", "the access token is from another user pool.", 401)
     if not isinstance(claims.get("exp"), int) or claims["exp"] < time.time():
         raise OAuthError("invalid_token", "the access token has expired.", 401)
