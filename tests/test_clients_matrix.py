@@ -32,7 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 CLIENTS = REPO / "tests" / "clients"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cognito-secret-hash-lab"
 REQUIRED = {c.strip() for c in os.environ.get("COGNITO_LAB_REQUIRE_CLIENTS", "").split(",") if c.strip()}
-KNOWN = {"awscli", "js", "go", "pycognito", "oidc-go"}  # oidc-go: tests/test_oidc_clients.py
+# oidc-go, oidc-java: tests/test_oidc_clients.py
+KNOWN = {"awscli", "js", "go", "pycognito", "oidc-go", "oidc-java"}
 
 
 def _missing(client: str, reason: str) -> None:
