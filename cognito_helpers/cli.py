@@ -113,7 +113,7 @@ def _cmd_local(args: argparse.Namespace) -> int:
 
     return serve_forever(
         host=args.host, port=args.port, demo=args.demo, env_file=args.env_file, region=args.region,
-        allow_remote=args.allow_remote, aws_issuer=args.aws_issuer,
+        allow_remote=args.allow_remote, aws_issuer=args.aws_issuer, owner_only=args.owner_only,
     )
 
 
@@ -135,6 +135,11 @@ def _add_local(sub: argparse._SubParsersAction) -> None:
         "https://cognito-idp.<region>.amazonaws.com/<pool> (for libraries that rebuild it "
         "from region and pool) instead of this server's URL of the pool "
         "(also COGNITO_LOCAL_ISSUER=aws)",
+    )
+    p.add_argument(
+        "--owner-only", action="store_true", default=None,
+        help="serve only connections opened by your Unix user (and root): other users of "
+        "a shared machine get 403 (Linux; also COGNITO_LOCAL_OWNER_ONLY=1)",
     )
     p.add_argument(
         "--demo",

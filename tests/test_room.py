@@ -314,6 +314,61 @@ def test_room_01_cannot_touch_room_02_the_checkout_or_the_hub(room):
     assert probe.ok and int(probe.stdout[-1]) == settings["accounts"][b]["uid"]
 
 
+#: run in a participant's kernel: their own local Cognito (the CLI, so that it outlives
+#: the kernel), started with the server's environment; prints its URL and pid
+OWN_COGNITO = """
+import json, os, subprocess, sys, time
+log = os.path.expanduser("~/own-cognito.log")
+proc = subprocess.Popen([sys.executable, "-m", "cognito_helpers", "local"], stdout=open(log, "w"),
+                        stderr=subprocess.STDOUT, start_new_session=True)
+for _ in range(300):
+    text = open(log).read()
+    if "Point your SDK" in text or proc.poll() is not None:
+        break
+    time.sleep(0.1)
+url = text.split("ready at ", 1)[1].split()[0]
+print(json.dumps({"url": url, "pid": proc.pid, "owner_only": "owner-only" in text}))
+"""
+
+#: run in a kernel: one signed API call to the local Cognito at {url}, as any lesson makes it
+USE_COGNITO = """
+import json, boto3, botocore.exceptions
+c = boto3.client("cognito-idp", endpoint_url={url!r}, region_name="us-east-1",
+                 aws_access_key_id="testing", aws_secret_access_key="testing")
+try:
+    c.create_user_pool(PoolName="planted")
+    print(json.dumps({{"pools": [p["Name"] for p in c.list_user_pools(MaxResults=10)["UserPools"]]}}))
+except botocore.exceptions.ClientError as e:
+    print(json.dumps({{"status": e.response["ResponseMetadata"]["HTTPStatusCode"],
+                       "code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}}))
+"""
+
+
+@needs_root
+def test_room_01_cannot_use_room_02s_local_cognito(room):
+    """A kernel's local Cognito serves only its participant: another's code gets 403 on loopback."""
+    _base, client, settings, _room_dir = room
+    a, b = PARTICIPANTS[0], PARTICIPANTS[1]
+    for name in (a, b):
+        client.start_server(name)
+    started = client.run_cells(b, "notebooks/probe.ipynb", [OWN_COGNITO])
+    assert started.ok, started.failures
+    own = json.loads(started.stdout[-1])
+    assert own["owner_only"], own  # the room turned it on (COGNITO_LOCAL_OWNER_ONLY=1)
+    try:
+        attack = client.run_cells(a, "notebooks/attack.ipynb", [USE_COGNITO.format(url=own["url"])])
+        assert attack.ok, attack.failures
+        seen = json.loads(attack.stdout[-1])
+        assert (seen.get("status"), seen.get("code")) == (403, "AccessDeniedException"), seen
+        user_a, user_b = settings["accounts"][a]["user"], settings["accounts"][b]["user"]
+        assert f"owner ({user_b}," in seen["message"] and f"opened by {user_a}," in seen["message"]
+        mine = client.run_cells(b, "notebooks/probe.ipynb", [USE_COGNITO.format(url=own["url"])])
+        assert mine.ok, mine.failures
+        assert json.loads(mine.stdout[-1]) == {"pools": ["planted"]}  # only its owner's pool
+    finally:
+        client.run_cells(b, "notebooks/probe.ipynb", [f"import os; os.kill({own['pid']}, 15)"])
+
+
 @needs_root
 def test_room_down_removes_the_users_their_homes_and_the_hubs_files(room):
     """The last test of the room: it stops the hub, then ``--down`` must leave nothing."""

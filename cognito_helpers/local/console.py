@@ -54,6 +54,7 @@ def serve_forever(
     region: str = "us-east-1",
     allow_remote: bool = False,
     aws_issuer: bool | None = None,
+    owner_only: bool | None = None,
 ) -> int:
     """Run a LocalCognito in the foreground until Ctrl-C / SIGTERM (the CLI's ``local``)."""
     import signal
@@ -73,7 +74,7 @@ def serve_forever(
         warn_remote("the local Cognito", address)
     with LocalCognito(
         region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote,
-        aws_issuer=aws_issuer,
+        aws_issuer=aws_issuer, owner_only=owner_only,
     ) as lc:
         # "ready" comes last, once everything it announces exists (demo pool, env file):
         # a script that waits for it may use all of it at once.
@@ -99,6 +100,8 @@ def serve_forever(
             else:
                 lines.append("  (add --env-file FILE to get the secret and password in a file)")
         print(f"Local Cognito ready at {lc.endpoint_url} (region {lc.region})")
+        if lc.owner_only:
+            lines.insert(0, "  owner-only: other Unix users' connections are refused (403)")
         for line in lines:
             print(line)
         print(

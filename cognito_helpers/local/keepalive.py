@@ -97,7 +97,7 @@ _log = logging.getLogger(__name__)
 # An idle keep-alive connection is closed after this many seconds (a thread waits on it).
 IDLE_TIMEOUT = 30.0
 _MAX_BODY = 8 * 1024 * 1024  # the layer refuses more than 1 MiB; this bounds the read itself
-_REASONS = {400: "Bad Request", 411: "Length Required", 500: "Internal Server Error"}
+_REASONS = {400: "Bad Request", 403: "Forbidden", 411: "Length Required", 500: "Internal Server Error"}
 
 
 class BodyError(Exception):
@@ -256,16 +256,27 @@ class PersistentConnections:
         self.wfile.flush()
 
 
-def make_handler(base: type, connections: set[Any] | None = None) -> type:
+def make_handler(
+    base: type, connections: set[Any] | None = None, owner_only: Any = None
+) -> type:
     """A subclass of werkzeug's ``base`` handler that serves keep-alive HTTP/1.1, quietly.
 
     ``connections``, when given, holds each open connection's socket while it is
     served, so that a stopping server can shut them (idle keep-alive ones too).
+    ``owner_only``, when given (a :class:`~cognito_helpers.local.peer.OwnerOnly`),
+    decides once per connection whether its Unix user is served; the others get a
+    403 to each request.
     """
 
     class Handler(PersistentConnections, base):  # type: ignore[misc, valid-type]
         open_connections = connections
         open_connections_lock = threading.Lock()
+        refused: str | None = None
+
+        def setup(self) -> None:
+            super().setup()
+            if owner_only is not None:
+                self.refused = owner_only.refusal(self.connection)
 
         def run_wsgi(self) -> None:
             try:
@@ -274,6 +285,9 @@ def make_handler(base: type, connections: set[Any] | None = None) -> type:
                 # Ended early too (a client that half-closed still reads): 400, as the
                 # inspecting proxy answers, then the connection ends.
                 self._refuse(400, error.text)
+                return
+            if self.refused is not None:  # another Unix user's connection (owner_only)
+                self._refuse(403, self.refused, "AccessDeniedException")
                 return
             length = len(body)
             self.environ = environ = self.make_environ()

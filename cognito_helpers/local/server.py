@@ -54,6 +54,23 @@ def _new_account_id() -> str:
 
 #: the environment variable that picks the issuer when ``aws_issuer`` is not given
 ISSUER_ENV = "COGNITO_LOCAL_ISSUER"
+#: the environment variable that turns on ``owner_only`` when it is not given (the room
+#: sets it in each participant's server, so their kernels' local Cognitos are theirs)
+OWNER_ONLY_ENV = "COGNITO_LOCAL_OWNER_ONLY"
+
+
+def _owner_only_wanted() -> bool:
+    """``$COGNITO_LOCAL_OWNER_ONLY``: ``1`` to serve only this Unix user; ``0`` or unset: anyone."""
+    value = os.environ.get(OWNER_ONLY_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise InvalidInputError(
+        OWNER_ONLY_ENV,
+        f"{value[:40]!r} is not a choice: set it to 1 (serve only the Unix user that started "
+        "the local Cognito, and root) or 0 (anyone on this machine), or unset it.",
+    )
 
 
 def _aws_issuer_wanted() -> bool:
@@ -103,12 +120,12 @@ class _QuietHandler:
     """Factory for the request handler: keep-alive HTTP/1.1, no log line per request."""
 
     @staticmethod
-    def make(connections: set[Any] | None = None) -> type:
+    def make(connections: set[Any] | None = None, owner_only: Any = None) -> type:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
 
         from .keepalive import make_handler
 
-        return make_handler(MotoRequestHandler, connections)
+        return make_handler(MotoRequestHandler, connections, owner_only)
 
 
 
@@ -137,6 +154,13 @@ class LocalCognito:
     libraries that rebuild the issuer from the region and pool id (pycognito);
     then discovery names that URL too and such a client must not insist that it
     matches the URL it fetched.
+
+    ``owner_only=True`` (or ``COGNITO_LOCAL_OWNER_ONLY=1``) serves only connections
+    opened by the Unix user that started it (and root): on a machine shared by
+    several users (a workshop room) nobody else's code can use or change its pools;
+    they get a 403 ``AccessDeniedException`` saying why. Linux only (it asks the
+    kernel who owns the other end of each connection: :mod:`.peer`); elsewhere
+    :meth:`start` refuses it.
     """
 
     def __init__(
@@ -150,11 +174,13 @@ class LocalCognito:
         on_message: Callable[[Message], None] | None = None,
         allow_remote: bool = False,
         aws_issuer: bool | None = None,
+        owner_only: bool | None = None,
     ) -> None:
         from ..loopback import listen_address
 
         flag("allow_remote", allow_remote)
         flag("aws_issuer", aws_issuer, optional=True)
+        flag("owner_only", owner_only, optional=True)
         # the callbacks run on the server's threads, where a wrong type would only be logged
         callback("on_check", on_check, optional=True, what="a function of a HashCheck")
         callback("on_message", on_message, optional=True, what="a function of a Message")
@@ -169,6 +195,8 @@ class LocalCognito:
         # the tokens' iss and discovery's issuer: this server's URL of the pool (OIDC
         # Discovery 4.3), or AWS's URL (aws_issuer=True, or COGNITO_LOCAL_ISSUER=aws)
         self.aws_issuer = _aws_issuer_wanted() if aws_issuer is None else aws_issuer
+        # only this Unix user's connections (and root's) are served; see the docstring
+        self.owner_only = _owner_only_wanted() if owner_only is None else owner_only
         self._host = host
         self._port = port
         self.account_id = _new_account_id()
@@ -195,6 +223,7 @@ class LocalCognito:
 
         from ..loopback import is_loopback
 
+        owner = self._owner_check()
         self._layer = FidelityLayer(
             _moto_app(),
             self.account_id,
@@ -221,7 +250,7 @@ class LocalCognito:
             sock.getsockname()[1],
             self._layer,
             threaded=True,
-            request_handler=_QuietHandler.make(self._connections),
+            request_handler=_QuietHandler.make(self._connections, owner),
             fd=sock.fileno(),
         )
         self._server.daemon_threads = True
@@ -236,6 +265,20 @@ class LocalCognito:
         )
         self._thread.start()
         return self
+
+    def _owner_check(self) -> Any:
+        """The per-connection check of ``owner_only`` (``None`` when anyone is served)."""
+        if not self.owner_only:
+            return None
+        from .peer import OwnerOnly
+
+        try:
+            return OwnerOnly()
+        except OSError as exc:
+            raise LocalCognitoError(
+                f"owner_only cannot be kept here: {exc}. Start it without owner_only (and "
+                f"unset {OWNER_ONLY_ENV}) on a machine only you use, or run it on Linux."
+            ) from None
 
     def stop(self) -> None:
         """Stop serving and drop this instance's state (idempotent)."""

@@ -276,6 +276,9 @@ def pre_spawn_hook(spawner: Any) -> None:
     if owner:  # a clean environment: the room's read-only venv, nothing of the hub's
         env.update({k[4:]: v for k, v in settings["runtime"].items() if k.startswith("env:")})
         env["USER"] = env["LOGNAME"] = str(owner["user"])
+        # the local Cognito each lesson starts in this participant's kernel serves only
+        # them: another participant's code on the loopback gets 403 (local/peer.py)
+        env["COGNITO_LOCAL_OWNER_ONLY"] = "1"  # local.server.OWNER_ONLY_ENV
     if settings.get("workshop_dir"):
         from .envfile import load_env_file
 
