@@ -11,7 +11,7 @@ How the user is found: the connection's other end is a socket on this machine, a
 Linux tells its owner through the ``NETLINK_SOCK_DIAG`` interface (the one ``ss -e``
 uses): one exact-match ``SOCK_DIAG_BY_FAMILY`` request, keyed by the connection's
 two addresses and ports, answers an ``inet_diag_msg`` whose ``idiag_uid`` is the
-user that created the socket. About 15 microseconds, once per connection (reading
+user that created the socket. 15 to 25 microseconds here, once per connection (reading
 ``/proc/net/tcp`` instead takes milliseconds on a busy machine). The structures are
 the kernel's UAPI (``linux/inet_diag.h``, ``linux/sock_diag.h``, ``linux/netlink.h``);
 ``sock_diag(7)`` documents them.
