@@ -71,7 +71,7 @@ def test_a_connection_whose_other_end_is_gone_is_unknown_and_refused():
         client.close()  # a reset: the kernel forgets the client's socket at once
         with pytest.raises(peer.PeerUnknown, match=r"already closed|not a socket on this machine"):
             peer.peer_uid(accepted)
-        text = peer.OwnerOnly().refusal(accepted)
+        text = peer.OwnerOnly("This local Cognito", "use yours").refusal(accepted)
         assert text and "could not tell who opened this connection" in text
     finally:
         accepted.close()
@@ -181,3 +181,25 @@ def test_the_cli_says_it_is_owner_only():
         assert "owner-only: other Unix users' connections are refused (403)" in text, text
     else:
         assert "owner_only cannot be kept here" in text and "Traceback" not in text, text
+
+
+@needs_root
+def test_the_inspecting_proxy_does_not_relay_another_users_calls_to_its_owner_only_cognito(
+    monkeypatch,
+):
+    """Else the proxy (its owner's) would be the way round: it relays as its owner."""
+    from cognito_helpers.diagnosis.proxy import InspectingProxy
+
+    monkeypatch.setenv("COGNITO_LOCAL_OWNER_ONLY", "1")  # as in a room's terminal
+    with InspectingProxy(on_verdict=lambda verdict: None) as proxy:
+        assert proxy.owner_only and proxy.local.owner_only
+        status, _, body = _as_nobody(proxy.endpoint_url).strip().partition(" ")
+        assert status == "403", body
+        error = json.loads(body)
+        assert error["__type"] == "AccessDeniedException"
+        assert error["message"].startswith("This inspecting proxy serves only its owner (root,")
+        assert "python -m cognito_helpers proxy" in error["message"]
+        assert not proxy.verdicts  # nothing was relayed
+        out = subprocess.run([sys.executable, "-c", CLIENT, proxy.endpoint_url],
+                             capture_output=True, text=True, timeout=60)
+        assert out.stdout.startswith("400 ") and "MissingAuthenticationToken" in out.stdout

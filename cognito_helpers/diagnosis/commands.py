@@ -410,6 +410,7 @@ def _cmd_proxy(args: argparse.Namespace) -> int:
         as_json=args.json,
         timeout=timeout_of(args),
         allow_remote=args.allow_remote,
+        owner_only=args.owner_only,
     )
 
 
@@ -427,6 +428,11 @@ def add_proxy(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a --host beyond loopback (anyone reaching it can use it)")
     p.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    p.add_argument(
+        "--owner-only", action="store_true", default=None,
+        help="serve only connections opened by your Unix user (and root): other users of "
+        "a shared machine get 403 (Linux; also COGNITO_LOCAL_OWNER_ONLY=1)",
+    )
     add_timeout_arg(p, "each upstream answer")
     p.add_argument(
         "--upstream",

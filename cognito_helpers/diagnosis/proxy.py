@@ -53,6 +53,7 @@ from ..exceptions import InvalidInputError, LocalCognitoError
 from ..loopback import endpoint_host, is_loopback, listen_address
 from ..operations import REFRESH_FLOWS, hash_site
 from ..redact import mask
+from ..validate import flag
 from .explain import explain
 from .proxy_wire import Upstream, UpstreamError, make_handler, make_server
 from .result import printable
@@ -114,8 +115,16 @@ class InspectingProxy:
         region: str = "us-east-1",
         timeout: float | None = None,
         allow_remote: bool = False,
+        owner_only: bool | None = None,
     ) -> None:
+        from ..local import peer
+
+        flag("owner_only", owner_only, optional=True)
         host = listen_address(host, allow_remote=allow_remote, field="host")
+        # another Unix user's connections refused, as the local Cognito's owner_only
+        # does (default: $COGNITO_LOCAL_OWNER_ONLY): else this proxy would relay them
+        # to an owner-only local Cognito as its owner
+        self.owner_only = peer.owner_only_wanted() if owner_only is None else owner_only
         timeout = _resolve_timeout(timeout)
         if upstream is not None:
             parsed = urlparse(upstream)
@@ -150,13 +159,22 @@ class InspectingProxy:
         """Start listening (and the embedded local Cognito when there is no upstream)."""
         if self._server is not None:
             return self
+        from ..local import peer
+
+        owner = peer.owner_check(
+            self.owner_only, "This inspecting proxy",
+            "start yours (python -m cognito_helpers proxy)",
+        )
         if self.upstream is None:
             from ..local import LocalCognito
 
-            self.local = LocalCognito(region=self._region, on_check=self._record_check).start()
+            self.local = LocalCognito(
+                region=self._region, on_check=self._record_check, owner_only=self.owner_only
+            ).start()
         self._wire = Upstream(self.backend_url, self._timeout)
         handler = make_handler(
-            self.handle, lambda: self._any_host, lambda: self.endpoint_url, self._connections
+            self.handle, lambda: self._any_host, lambda: self.endpoint_url, self._connections,
+            owner,
         )
         try:
             self._server = make_server(self._host, self._port, handler)
@@ -427,6 +445,7 @@ def serve_proxy(
     as_json: bool,
     timeout: float | None = None,
     allow_remote: bool = False,
+    owner_only: bool | None = None,
 ) -> int:
     """Run the proxy in the foreground until Ctrl-C / SIGTERM (the CLI's ``proxy``)."""
     import signal
@@ -466,6 +485,7 @@ def serve_proxy(
         region=region,
         timeout=_resolve_timeout(timeout, field="--timeout"),
         allow_remote=allow_remote,
+        owner_only=owner_only,
     ) as proxy:
         where = upstream or f"the local Cognito at {proxy.local.endpoint_url}"
         # "ready" comes once everything it announces exists (demo pool, env file).
@@ -487,6 +507,8 @@ def serve_proxy(
             file=sys.stderr if as_json else sys.stdout,
             flush=True,
         )
+        if proxy.owner_only:
+            details.insert(0, "  owner-only: other Unix users' connections are refused (403)")
         for line in details:
             print(line, file=sys.stderr, flush=True)
         print(

@@ -185,17 +185,22 @@ def make_handler(
     any_host: Callable[[], bool],
     endpoint_url: Callable[[], str],
     connections: set[Any],
+    owner_only: Any = None,
 ) -> type[BaseHTTPRequestHandler]:
     """The request handler: every method read, checked and answered by ``handle``.
 
     ``connections`` holds each open client connection's socket (the proxy's
-    stop() shuts them, idle kept-alive ones too).
+    stop() shuts them, idle kept-alive ones too). ``owner_only`` (an
+    :class:`~cognito_helpers.local.peer.OwnerOnly`) refuses other Unix users'
+    connections, as the local Cognito's owner_only does: else the proxy would relay
+    them to a local Cognito that serves only its owner, as its owner.
     """
 
     class Handler(PersistentConnections, BaseHTTPRequestHandler):
         server_version = "CognitoInspectingProxy/1"
         open_connections = connections
         open_connections_lock = threading.Lock()
+        owner_check = owner_only
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the verdicts are the log
@@ -221,6 +226,8 @@ def make_handler(
                         f"{endpoint_url()} as the endpoint.",
                     )
                 body = read_body(self.rfile, self.headers, MAX_BODY)
+                if self.refused is not None:  # another Unix user's connection (owner_only)
+                    raise Refused(403, "AccessDeniedException", self.refused)
             except BodyError as error:
                 self._refuse(400, error.text, "SerializationException")
                 return

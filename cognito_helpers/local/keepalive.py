@@ -168,6 +168,11 @@ class PersistentConnections:
     timeout = IDLE_TIMEOUT
     open_connections: set[Any] | None = None
     open_connections_lock: Any = None
+    #: a :class:`~cognito_helpers.local.peer.OwnerOnly` (``owner_only``): decides once
+    #: per connection whether its Unix user is served; ``refused`` is then the 403's
+    #: text, which the subclass answers to every request once its body is read
+    owner_check: Any = None
+    refused: str | None = None
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -179,6 +184,8 @@ class PersistentConnections:
         if self.open_connections is not None:
             with self.open_connections_lock:
                 self.open_connections.add(self.connection)
+        if self.owner_check is not None:
+            self.refused = self.owner_check.refusal(self.connection)
 
     def finish(self) -> None:
         if self.open_connections is not None:
@@ -271,12 +278,7 @@ def make_handler(
     class Handler(PersistentConnections, base):  # type: ignore[misc, valid-type]
         open_connections = connections
         open_connections_lock = threading.Lock()
-        refused: str | None = None
-
-        def setup(self) -> None:
-            super().setup()
-            if owner_only is not None:
-                self.refused = owner_only.refusal(self.connection)
+        owner_check = owner_only
 
         def run_wsgi(self) -> None:
             try:

@@ -48,6 +48,11 @@ _UID_OFFSET = _NLMSG_HDR.size + 4 + 48 + 12
 
 ROOT_UID = 0
 
+#: the environment variable that turns ``owner_only`` on when the code does not say
+#: (the workshop room sets it in each participant's server, so every local Cognito
+#: and inspecting proxy their kernels and terminals start is theirs alone)
+OWNER_ONLY_ENV = "COGNITO_LOCAL_OWNER_ONLY"
+
 
 class PeerUnknown(Exception):
     """The owner of a connection's other end could not be found (the text says why)."""
@@ -122,12 +127,17 @@ def _user(uid: int) -> str:
 
 
 class OwnerOnly:
-    """Decides, per connection, whether its user may use this local Cognito."""
+    """Decides, per connection, whether its user may use this server.
 
-    def __init__(self, owner: int | None = None) -> None:
+    ``what`` names the server in the refusal ("This local Cognito"), ``how`` says
+    what the refused user should do instead.
+    """
+
+    def __init__(self, what: str, how: str, owner: int | None = None) -> None:
         why = supported()
         if why is not None:
             raise OSError(why)
+        self.what, self.how = what, how
         self.owner = os.geteuid() if owner is None else owner
         self.allowed = frozenset({self.owner, ROOT_UID})
 
@@ -136,12 +146,46 @@ class OwnerOnly:
         try:
             uid = peer_uid(conn)
         except (PeerUnknown, OSError) as exc:
-            return (f"This local Cognito serves only its owner ({_user(self.owner)}) and could "
-                    f"not tell who opened this connection: {exc}. Connect from this machine, "
-                    "as that user.")
+            return (f"{self.what} serves only its owner ({_user(self.owner)}) and could not "
+                    f"tell who opened this connection: {exc}. Connect from this machine, as "
+                    "that user.")
         if uid in self.allowed:
             return None
-        return (f"This local Cognito serves only its owner ({_user(self.owner)}); this "
-                f"connection was opened by {_user(uid)}. On a shared machine each user's "
-                "lessons start a local Cognito of their own: use yours (LocalCognito() in "
-                "your own kernel).")
+        return (f"{self.what} serves only its owner ({_user(self.owner)}); this connection "
+                f"was opened by {_user(uid)}. On a shared machine each user starts one of "
+                f"their own: {self.how}.")
+
+
+def owner_only_wanted() -> bool:
+    """``$COGNITO_LOCAL_OWNER_ONLY``: ``1`` to serve only this Unix user; ``0`` or unset: anyone."""
+    from ..exceptions import InvalidInputError
+
+    value = os.environ.get(OWNER_ONLY_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise InvalidInputError(
+        OWNER_ONLY_ENV,
+        f"{value[:40]!r} is not a choice: set it to 1 (serve only the Unix user that starts "
+        "the local Cognito or proxy, and root) or 0 (anyone on this machine), or unset it.",
+    )
+
+
+def owner_check(enabled: bool, what: str, how: str) -> OwnerOnly | None:
+    """The per-connection check when ``enabled`` (``None`` when anyone is served).
+
+    Raises :class:`~cognito_helpers.exceptions.LocalCognitoError` where it cannot be
+    kept: a server asked to serve only its owner never silently serves everyone.
+    """
+    if not enabled:
+        return None
+    from ..exceptions import LocalCognitoError
+
+    try:
+        return OwnerOnly(what, how)
+    except OSError as exc:
+        raise LocalCognitoError(
+            f"owner_only cannot be kept here: {exc}. Start it without owner_only (and unset "
+            f"{OWNER_ONLY_ENV}) on a machine only you use, or run it on Linux."
+        ) from None

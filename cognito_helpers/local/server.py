@@ -25,6 +25,7 @@ from typing import Any
 
 from ..exceptions import InvalidInputError, LocalCognitoError
 from ..validate import callback, flag, shown, text
+from . import peer
 from .clock import Clock
 from .demo import DUMMY_KEY_ID, DUMMY_SECRET_KEY, DemoPool, provision_demo
 from .layer import FidelityLayer, HashCheck, Message, SecretRecord
@@ -54,23 +55,8 @@ def _new_account_id() -> str:
 
 #: the environment variable that picks the issuer when ``aws_issuer`` is not given
 ISSUER_ENV = "COGNITO_LOCAL_ISSUER"
-#: the environment variable that turns on ``owner_only`` when it is not given (the room
-#: sets it in each participant's server, so their kernels' local Cognitos are theirs)
-OWNER_ONLY_ENV = "COGNITO_LOCAL_OWNER_ONLY"
-
-
-def _owner_only_wanted() -> bool:
-    """``$COGNITO_LOCAL_OWNER_ONLY``: ``1`` to serve only this Unix user; ``0`` or unset: anyone."""
-    value = os.environ.get(OWNER_ONLY_ENV, "").strip().lower()
-    if value in ("", "0", "false", "no"):
-        return False
-    if value in ("1", "true", "yes"):
-        return True
-    raise InvalidInputError(
-        OWNER_ONLY_ENV,
-        f"{value[:40]!r} is not a choice: set it to 1 (serve only the Unix user that started "
-        "the local Cognito, and root) or 0 (anyone on this machine), or unset it.",
-    )
+#: the environment variable that turns on ``owner_only`` when it is not given
+OWNER_ONLY_ENV = peer.OWNER_ONLY_ENV
 
 
 def _aws_issuer_wanted() -> bool:
@@ -196,7 +182,7 @@ class LocalCognito:
         # Discovery 4.3), or AWS's URL (aws_issuer=True, or COGNITO_LOCAL_ISSUER=aws)
         self.aws_issuer = _aws_issuer_wanted() if aws_issuer is None else aws_issuer
         # only this Unix user's connections (and root's) are served; see the docstring
-        self.owner_only = _owner_only_wanted() if owner_only is None else owner_only
+        self.owner_only = peer.owner_only_wanted() if owner_only is None else owner_only
         self._host = host
         self._port = port
         self.account_id = _new_account_id()
@@ -223,7 +209,10 @@ class LocalCognito:
 
         from ..loopback import is_loopback
 
-        owner = self._owner_check()
+        owner = peer.owner_check(
+            self.owner_only, "This local Cognito",
+            "use yours (LocalCognito() in your own kernel, or python -m cognito_helpers local)",
+        )
         self._layer = FidelityLayer(
             _moto_app(),
             self.account_id,
@@ -265,20 +254,6 @@ class LocalCognito:
         )
         self._thread.start()
         return self
-
-    def _owner_check(self) -> Any:
-        """The per-connection check of ``owner_only`` (``None`` when anyone is served)."""
-        if not self.owner_only:
-            return None
-        from .peer import OwnerOnly
-
-        try:
-            return OwnerOnly()
-        except OSError as exc:
-            raise LocalCognitoError(
-                f"owner_only cannot be kept here: {exc}. Start it without owner_only (and "
-                f"unset {OWNER_ONLY_ENV}) on a machine only you use, or run it on Linux."
-            ) from None
 
     def stop(self) -> None:
         """Stop serving and drop this instance's state (idempotent)."""
