@@ -98,6 +98,11 @@ def _stand_in_ssl() -> types.ModuleType:
 def _before_jwks_client() -> Any:
     if "ssl" in sys.modules:
         return None
+    # http.client and urllib.request decide once, on import, whether they have TLS (and
+    # jwks_client imports both): let them decide before the stand-in exists
+    import http.client  # noqa: F401
+    import urllib.request  # noqa: F401
+
     stand_in = _stand_in_ssl()
     sys.modules["ssl"] = stand_in
     return stand_in
@@ -169,11 +174,6 @@ def install() -> bool:
         return False
     with _lock:
         if not _installed:
-            # http.client and urllib.request decide once, on import, whether they have TLS:
-            # let them decide before any stand-in could be seen
-            import http.client  # noqa: F401
-            import urllib.request  # noqa: F401
-
             sys.meta_path.insert(0, _Finder())
             _installed = True
     return True
