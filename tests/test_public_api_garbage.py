@@ -310,6 +310,7 @@ def world(sandbox: Path, local_cognito: Any) -> dict[str, Any]:
         "allow_remote": False,
         "aws_issuer": False,
         "owner_only": False,
+        "in_process": None,
         "demo": False,
         "env_file": None,
         "email_as_username": False,

@@ -168,8 +168,10 @@ class InspectingProxy:
         if self.upstream is None:
             from ..local import LocalCognito
 
+            # the proxy forwards over HTTP: a served local Cognito, whatever the default
             self.local = LocalCognito(
-                region=self._region, on_check=self._record_check, owner_only=self.owner_only
+                region=self._region, on_check=self._record_check, owner_only=self.owner_only,
+                in_process=False,
             ).start()
         self._wire = Upstream(self.backend_url, self._timeout)
         handler = make_handler(
