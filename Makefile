@@ -1,6 +1,8 @@
 # Two commands on a fresh machine (see README.md):
-#   make lab    create .venv if needed (requirements.txt), then open JupyterLab on the repository, in notebooks/
-#   make test   create .venv if needed (requirements.txt + requirements-test.txt), run every test (on 2 workers)
+#   make lab    create .venv if needed (lock/lab.txt), then open JupyterLab on the repository, in notebooks/
+#   make test   create .venv if needed (lock/test.txt), run every test (on 2 workers)
+#   make lock   re-lock lock/*.txt after requirements*.txt or pyproject's dependencies change
+#   make test-py PY=/path/to/python   the core suite on another Python, in a venv of its own
 #   make bench  every benchmark against its baseline; regenerates README's table (README, "Benchmarks")
 #   make site   build the static site (the apps and two lessons, run in the browser) into site/_output
 PYTHON ?= python3
@@ -10,24 +12,48 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # jupyter refuses to start as root without --allow-root (containers, CI boxes)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# pip's hash-checking mode: every package pinned, every file checked against the lock's sha256
+PIP_LOCKED := python -m pip install --quiet --require-hashes
 
-.PHONY: lab test lint bench local app room site site-serve clean
+.PHONY: lab test test-core test-py lock lock-check lint bench local app room site site-serve clean
 
-# A line per step: a fresh install is ~30-60 s that pip --quiet would leave silent.
-$(STAMP): requirements.txt pyproject.toml
+# The venv is installed from the locks (lock/lock.py says how they are made), not from the
+# ranges of requirements*.txt: the versions the committed notebook outputs were made with.
+# A changed lock re-installs; the package itself goes in editable, built offline by the
+# locked setuptools. A line per step: a fresh install is ~30-60 s that pip --quiet would leave silent.
+$(STAMP): lock/pip.txt lock/lab.txt pyproject.toml
 	@echo "==> creating $(VENV) with $$($(PYTHON) --version)"
 	@$(PYTHON) -m venv $(VENV)
-	@echo "==> upgrading pip"
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "==> installing what the lessons need (requirements.txt; about a minute on a fresh machine)"
-	@$(BIN)/python -m pip install --quiet -r requirements.txt
+	@echo "==> installing pip (lock/pip.txt)"
+	@$(BIN)/$(PIP_LOCKED) -r lock/pip.txt
+	@echo "==> installing what the lessons need (lock/lab.txt: requirements.txt pinned; about a minute on a fresh machine)"
+	@$(BIN)/$(PIP_LOCKED) -r lock/lab.txt
+	@$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 	@echo "==> $(VENV) ready"
 
-$(TEST_STAMP): $(STAMP) requirements-test.txt
-	@echo "==> installing the test tools (requirements-test.txt)"
-	@$(BIN)/python -m pip install --quiet -r requirements-test.txt
+$(TEST_STAMP): $(STAMP) lock/test.txt
+	@echo "==> installing the test tools (lock/test.txt: requirements-test.txt pinned)"
+	@$(BIN)/$(PIP_LOCKED) -r lock/test.txt
 	@touch $(TEST_STAMP)
+
+# uv, the resolver of `make lock`, in a venv of its own (lock/uv.txt, hashed like the rest)
+LOCK_VENV ?= .venv-lock
+$(LOCK_VENV)/.installed: lock/pip.txt lock/uv.txt
+	@echo "==> creating $(LOCK_VENV) with the resolver (lock/uv.txt)"
+	@$(PYTHON) -m venv $(LOCK_VENV)
+	@$(LOCK_VENV)/bin/$(PIP_LOCKED) -r lock/pip.txt
+	@$(LOCK_VENV)/bin/$(PIP_LOCKED) -r lock/uv.txt
+	@touch $@
+
+# after editing requirements*.txt (or pyproject's dependencies): keeps every pin that still
+# fits; `make lock LOCK_ARGS=--upgrade` moves to the newest releases (then make test, commit)
+lock: $(LOCK_VENV)/.installed
+	$(LOCK_VENV)/bin/python lock/lock.py --uv $(LOCK_VENV)/bin/uv $(LOCK_ARGS)
+
+# CI: re-resolve from PyPI and fail if the committed locks are not what `make lock` makes
+lock-check: $(LOCK_VENV)/.installed
+	$(LOCK_VENV)/bin/python lock/lock.py --uv $(LOCK_VENV)/bin/uv --check
 
 # The lab is rooted at the repository (not notebooks/) so that the notebooks' links to
 # ../README.md, ../docs/, ../snippets/ and the apps at /voila/render/apps/ resolve; it opens
@@ -50,6 +76,23 @@ lab: $(STAMP)
 # one worker (tests/conftest.py, notebooks/conftest.py). `pytest` alone still runs serially.
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -p tests.pytest_boot -n 2 --dist loadgroup
+
+# The core suite: the package's tests and every notebook under nbval, that is, all of `make test`
+# but the heavy tests below (other languages' toolchains, third-party clients, Chromium, a real
+# JupyterHub room, the benchmarks' smoke run), which run on the default python3 only.
+HEAVY_TESTS := tests/browser tests/test_snippets.py tests/test_clients_matrix.py \
+	tests/test_oauth_clients.py tests/test_oidc_clients.py tests/test_recipes.py \
+	tests/test_room.py tests/test_benchmarks.py
+test-core: $(TEST_STAMP)
+	$(BIN)/python -m pytest -p tests.pytest_boot -n 2 --dist loadgroup $(addprefix --ignore=,$(HEAVY_TESTS))
+
+# the core suite on another Python, in a venv of its own (.venv-py3.10, ...) from the same locks;
+# CI runs it on the oldest and the newest Python that pyproject.toml supports (.ci/run):
+#   make test-py PY=/root/.pyenv/versions/3.10.13/bin/python
+test-py:
+	@[ -n "$(PY)" ] || { echo "make test-py: say which Python, e.g. PY=/root/.pyenv/versions/3.10.13/bin/python" >&2; exit 2; }
+	@"$(PY)" -c pass 2>/dev/null || { echo "make test-py: PY=$(PY) does not run" >&2; exit 2; }
+	@$(MAKE) --no-print-directory test-core PYTHON="$(PY)" VENV=.venv-py$$("$(PY)" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -97,4 +140,4 @@ site-serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory site/_output $(SITE_PORT)
 
 clean:
-	rm -rf $(VENV) $(SITE_VENV) site/_build site/_output .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SITE_VENV) $(LOCK_VENV) .venv-py3.* site/_build site/_output .pytest_cache .ruff_cache

@@ -1,7 +1,8 @@
 """Install: size and time of a fresh venv from requirements.txt against the core set alone.
 
 Both are built the way the Makefile builds .venv (``python -m venv``, upgrade
-pip, ``pip install``), from a local pip cache (``.bench-cache/pip``, warmed by
+pip, ``pip install``; the Makefile installs the same packages pinned, from
+lock/lab.txt, where this takes the newest releases of the ranges), from a local pip cache (``.bench-cache/pip``, warmed by
 one untimed install of both first, so the network is not what is measured). Core set:
 jupyterlab, ipywidgets, boto3, nbval, moto[cognitoidp], flask, flask-cors.
 Goal: at most 1.3x in size and time. The largest extra distributions are
@@ -65,12 +66,14 @@ _warmed: list[bool] = []
 
 def warm() -> None:
     """Fill the cache once per run (untimed): one venv with requirements.txt and the core set
-    (nbval is not in requirements.txt), so neither timed build downloads anything."""
+    (nbval is not in requirements.txt), so neither timed build downloads anything, and one
+    with lock/lab.txt, the pinned versions `make lab` installs (:mod:`.bench_lab`)."""
     if _warmed:
         return
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-venv-") as tmp:
         _build(Path(tmp) / "warm", ["-r", "requirements.txt", *CORE])
+        _build(Path(tmp) / "warm-lock", ["--require-hashes", "-r", "lock/lab.txt"])
     _warmed.append(True)
 
 

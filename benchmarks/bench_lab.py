@@ -3,7 +3,7 @@
 Ours: ``git clone`` of this repository's committed HEAD into a temporary folder
 (not timed; uncommitted changes are not in it), then ``make lab`` there, timed
 from its start until the server answers ``GET /api``. That is a venv created,
-pip upgraded, requirements.txt installed, the lab settings copied and
+pip and lock/lab.txt installed (requirements.txt pinned), the lab settings copied and
 JupyterLab started. Baseline: the same steps by hand with the core set alone
 (jupyterlab, ipywidgets, boto3, nbval, moto[cognitoidp], flask, flask-cors) and
 the same ``jupyter lab`` command line.

@@ -82,7 +82,8 @@ def test_the_rehearsal_block_runs_as_written(tmp_path: Path):
     block = _block(".venv/bin/python -m cognito_helpers local --port 5000")
     script = block.replace(".venv/bin/python", PY).replace("5000", str(_free_port()))
     result = _bash(script, tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    log = tmp_path / "local.log"  # why the local Cognito did not start, if it did not
+    assert result.returncode == 0, (result.stderr[-3000:], log.read_text()[-3000:] if log.exists() else None)
     assert "ready: 3 participants" in result.stdout and "removed" in result.stdout
     assert not (tmp_path / "rehearsal").exists()  # down removed everything up wrote
     assert "Local Cognito ready" in (tmp_path / "local.log").read_text()
