@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import dataclasses
 import hashlib
 import html
 import json
@@ -51,9 +52,23 @@ RUNTIME_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.was
 #: project's package, so apps/*.ipynb and the lessons run unchanged (no install cell)
 PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
 
-#: dependencies in Pyodide's lock that the site leaves out, and why that is safe:
-#: matplotlib_inline imports matplotlib only when a cell runs %matplotlib
-NOT_SHIPPED = {"matplotlib-inline": ("matplotlib",)}
+#: what the lessons' kernel (JupyterLite's lab/) loads at start besides: the local Cognito
+#: runs in the page's Python (``LocalCognito`` in process under Pyodide), and its first
+#: ``import moto`` happens inside this package, where the kernel's loading of a cell's
+#: imports cannot see it. The apps (voici/) need none of it and start without it.
+PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "pycognito")
+
+#: dependencies named by a wheel (Pyodide's lock, or the wheel's Requires-Dist) that the
+#: site leaves out, and why that is safe:
+#: matplotlib_inline imports matplotlib only when a cell runs %matplotlib;
+#: cryptography (compiled, not on PyPI for Pyodide): the local Cognito's in-process mode
+#: signs and checks tokens in pure Python instead (cognito_helpers/local, tokens.py)
+NOT_SHIPPED = {
+    "matplotlib-inline": ("matplotlib",),
+    "moto": ("cryptography",),
+    "joserfc": ("cryptography",),
+    "pyjwt": ("cryptography",),
+}
 
 #: the project's distribution name (pyproject.toml) and the package it holds
 PROJECT = "cognito-secret-hash-lab"
@@ -165,7 +180,10 @@ def ensure_wheels(pins: dict[str, tuple[str, str]]) -> dict[str, Path]:
         missing = sorted(set(pins) - set(have))
         log(f"pip download {len(missing)} wheels from PyPI: {', '.join(missing)}")
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "--python-version", "3.13", "--implementation", "py",
+             # CPython 3.13's tags, so that the two manylinux pins (trimmed to their
+             # pure-Python code, see TRIM) are found; the other pins are py3-none-any
+             "--only-binary=:all:", "--python-version", "3.13", "--implementation", "cp",
+             "--abi", "cp313", "--platform", "manylinux_2_17_x86_64",
              "--require-hashes", "-r", str(SITE / "kernel-wheels.txt"), "-d", str(CACHE)])
         have = cached()
         if set(have) != set(pins):
@@ -221,6 +239,155 @@ def placeholder_wheel(dest: Path, name: str, version: str, why: str) -> Path:
     return whl
 
 
+# -- trimmed wheels -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Trim:
+    """How the site cuts a pinned PyPI wheel down to what the page uses.
+
+    ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
+    segment, ``**`` across any); the ``.dist-info`` is always kept, its RECORD rewritten.
+    ``stub``: files whose text is replaced (a module imported for data the page never
+    reads). The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
+    """
+
+    keep: tuple[str, ...]
+    label: str
+    why: str
+    stub: tuple[tuple[str, str], ...] = ()
+
+
+#: moto's packages the cognito-idp backend and moto's core import (moto.core.responses
+#: registers every call with IAM, whose models import S3, STS, EventBridge, CloudWatch)
+MOTO_PACKAGES = ("core", "cognitoidp", "utilities", "moto_api", "iam", "s3", "sts", "events",
+                 "cloudwatch")
+
+TRIM = {
+    "botocore": Trim(
+        keep=("botocore/**.py", "botocore/data/*.json", "botocore/data/cognito-idp/**"),
+        label="cognitoidp",
+        why="the code and the data botocore loads at start (endpoints, partitions, retry and "
+            "default configuration), and cognito-idp's models; no other service's",
+    ),
+    "moto": Trim(
+        keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
+        label="cognitoidp",
+        why="moto's core and the services its Cognito backend imports",
+        # 5 MB of AWS managed policies, parsed only with MOTO_IAM_LOAD_MANAGED_POLICIES set
+        stub=(("moto/iam/aws_managed_policies.py",
+               '# trimmed by site/build.py: read only with MOTO_IAM_LOAD_MANAGED_POLICIES=true\n'
+               'aws_managed_policies_data = "{}"\n'),),
+    ),
+    "boto3": Trim(keep=("boto3/**.py",), label="nodata",
+                  why="the code, not the resource models (the lessons use clients only)"),
+    "markupsafe": Trim(keep=("markupsafe/**.py", "markupsafe/py.typed"), label="purepy",
+                       why="the pure-Python code; the compiled _speedups is for CPython"),
+    "pyyaml": Trim(keep=("yaml/**.py",), label="purepy",
+                   why="the pure-Python code; the compiled _yaml (LibYAML) is for CPython"),
+}
+
+#: the fixed time of every file in a wheel the site writes (the zip format starts in 1980)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern:
+    def one(glob: str) -> str:
+        out = re.escape(glob).replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
+        return f"(?:{out})"
+    return re.compile("(?:" + "|".join(one(g) for g in patterns) + r")\Z")
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{path},sha256={digest},{len(data)}"
+
+
+def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
+    """``src`` cut down by ``spec`` into ``dest``: the same bytes for the same inputs."""
+    name, version = src.name.split("-")[:2]
+    new_version = f"{version}+{spec.label}"
+    old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
+    keep = _glob_regex(spec.keep)
+    stubs = dict(spec.stub)
+    files: dict[str, bytes] = {}
+    with zipfile.ZipFile(src) as zf:
+        for info in zf.infolist():
+            path = info.filename
+            if info.is_dir() or "__pycache__/" in path:
+                continue
+            if path.startswith(f"{old_info}/"):
+                rel = path.split("/", 1)[1]
+                if rel == "RECORD":
+                    continue
+                data = zf.read(info)
+                if rel == "METADATA":
+                    data = re.sub(rb"(?m)^Version: .*$", f"Version: {new_version}".encode(),
+                                  data, count=1)
+                elif rel == "WHEEL":
+                    data = re.sub(rb"(?m)^(Tag|Root-Is-Purelib|Generator): .*\n", b"", data)
+                    data = data.rstrip(b"\n") + (
+                        b"\nGenerator: cognito-secret-hash-lab site/build.py (trimmed)"
+                        b"\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+                files[f"{new_info}/{rel}"] = data
+            elif path in stubs:
+                files[path] = stubs.pop(path).encode()
+            elif keep.match(path):
+                files[path] = zf.read(info)
+    if stubs:
+        raise BuildError(f"{src.name} has no {sorted(stubs)} to replace: update TRIM in "
+                         "site/build.py to the new version's layout")
+    record = [_record_line(p, files[p]) for p in sorted(files)]
+    files[f"{new_info}/RECORD"] = ("\n".join([*record, f"{new_info}/RECORD,,"]) + "\n").encode()
+    whl = dest / f"{name}-{new_version}-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[path])
+    return whl
+
+
+TRIMMED_PINS = SITE / "trimmed-wheels.txt"
+
+
+def content_digest(whl: Path) -> str:
+    """The sha256 of a wheel's RECORD, which lists every file's own sha256: what the wheel
+    holds, whatever zlib compressed it (the wheel's own sha256, in the lock, may differ
+    from one machine's zlib to another's; on one machine it is the same every build)."""
+    with zipfile.ZipFile(whl) as zf:
+        record = next(n for n in zf.namelist() if n.endswith(".dist-info/RECORD"))
+        return hashlib.sha256(zf.read(record)).hexdigest()
+
+
+def trim_wheels(wheels: dict[str, Path], dest: Path, *, record: bool = False) -> dict[str, Path]:
+    """Every wheel TRIM names replaced by its trimmed copy (written to ``dest``), each
+    checked against site/trimmed-wheels.txt (``record``: rewrite that file instead)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    out = dict(wheels)
+    for name, spec in TRIM.items():
+        if name not in wheels:
+            raise BuildError(f"TRIM names {name}, which kernel-wheels.txt does not pin")
+        out[name] = trim_wheel(wheels[name], spec, dest)
+    digests = {out[name].name: content_digest(out[name]) for name in sorted(TRIM)}
+    lines = [f"{whl} --content-sha256={digest}" for whl, digest in digests.items()]
+    if record:
+        header = [ln for ln in TRIMMED_PINS.read_text().splitlines() if ln.startswith("#")]
+        TRIMMED_PINS.write_text("\n".join([*header, *lines]) + "\n")
+        log(f"recorded {len(lines)} trimmed wheels in {TRIMMED_PINS.name}")
+    pinned = [ln for ln in TRIMMED_PINS.read_text().splitlines()
+              if ln.strip() and not ln.startswith("#")]
+    if sorted(pinned) != sorted(lines):
+        diff = sorted(set(lines) ^ set(pinned))
+        raise BuildError(
+            f"the trimmed wheels differ from {TRIMMED_PINS.name} ({'; '.join(diff)}): if TRIM "
+            "or a pin changed on purpose, run '.venv-site/bin/python site/build.py "
+            "--record-trimmed' and commit the file")
+    return out
+
+
 # -- the Pyodide distribution ---------------------------------------------------------------
 
 
@@ -230,6 +397,34 @@ def lock_entry(whl: Path, name: str, version: str, imports: list[str], depends: 
         "sha256": sha256(whl), "package_type": "package", "imports": imports,
         "depends": depends, "unvendored_tests": False,
     }
+
+
+def wheel_imports_and_depends(whl: Path) -> tuple[list[str], list[str]]:
+    """A wheel's top-level import names and the distributions it requires in the page
+    (Requires-Dist, markers evaluated for Pyodide's CPython 3.13, no extras)."""
+    from packaging.requirements import Requirement
+
+    env = {"python_version": "3.13", "python_full_version": "3.13.2", "sys_platform": "emscripten",
+           "platform_system": "Emscripten", "implementation_name": "cpython",
+           "platform_python_implementation": "CPython", "os_name": "posix", "extra": ""}
+    with zipfile.ZipFile(whl) as zf:
+        names = zf.namelist()
+        info = next(n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info"))
+        metadata = zf.read(f"{info}/METADATA").decode()
+        top = f"{info}/top_level.txt"
+        if top in names:
+            imports = [ln.strip() for ln in zf.read(top).decode().splitlines() if ln.strip()]
+        else:
+            imports = sorted({n.split("/")[0].removesuffix(".py") for n in names
+                              if not n.split("/")[0].endswith(".dist-info")
+                              and (n.endswith(".py") or "/" in n)})
+    depends = []
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:"):
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker is None or req.marker.evaluate(env):
+                depends.append(normalize(req.name))
+    return sorted(i for i in imports if not i.startswith("_")), sorted(set(depends))
 
 
 def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Path) -> dict:
@@ -246,14 +441,23 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
         shutil.copy2(whl, dest / whl.name)
         if name in packages:
             entry = copy.deepcopy(packages[name])
-            if entry["version"] != pins[name][0] or entry["file_name"] != whl.name:
+            # a trimmed wheel has a name of its own; the version it was cut from is the lock's
+            if entry["version"] != pins[name][0] or (
+                    name not in TRIM and entry["file_name"] != whl.name):
                 raise BuildError(
-                    f"kernel-wheels.txt pins {whl.name}, but Pyodide's lock names "
+                    f"kernel-wheels.txt pins {name} {pins[name][0]}, but Pyodide's lock names "
                     f"{entry['file_name']}: pin the lock's version (its sha256 from PyPI)."
                 )
+            entry["file_name"] = whl.name
+            entry["version"] = wheel_name_version(whl)[1]
             entry["sha256"] = sha256(dest / whl.name)  # PyPI's file, not Pyodide's rebuild
             entry["depends"] = [d for d in entry["depends"] if d not in NOT_SHIPPED.get(name, ())]
             lock["packages"][name] = entry
+        elif name not in ("comm", "ipywidgets"):  # those two: below, as the kernel wants them
+            imports, depends = wheel_imports_and_depends(whl)
+            lock["packages"][name] = lock_entry(
+                dest / whl.name, name, wheel_name_version(whl)[1], imports,
+                [d for d in depends if d not in NOT_SHIPPED.get(name, ())])
     # in Pyodide's lock, ipython depends on its sqlite3 module, which is not on PyPI
     sqlite = placeholder_wheel(dest, "sqlite3", "1.0.0",
                                "placeholder: no sqlite3 in this site's browser Python")
@@ -432,12 +636,24 @@ def write_contents(dest: Path) -> None:
 # -- the site -------------------------------------------------------------------------------
 
 
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+
 def write_lite_config(lite: Path) -> None:
+    """The site's jupyter-lite.json (PRELOAD), and lab/'s, whose kernel loads PRELOAD_LESSONS.
+
+    JupyterLite merges an app's own jupyter-lite.json over the site's, a plugin's settings
+    key by key: lab/'s therefore repeats the kernel's whole settings, packages changed."""
     config = json.loads((SITE / "jupyter-lite.json").read_text())
-    settings = config["jupyter-config-data"]["litePluginSettings"][
-        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    settings = config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
     settings["loadPyodideOptions"]["packages"] = list(PRELOAD)
     (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+    lessons = copy.deepcopy(settings)
+    lessons["loadPyodideOptions"]["packages"] = list(PRELOAD_LESSONS)
+    lab = {"jupyter-lite-schema-version": 0,
+           "jupyter-config-data": {"litePluginSettings": {KERNEL_PLUGIN: lessons}}}
+    (lite / "lab").mkdir(exist_ok=True)
+    (lite / "lab" / "jupyter-lite.json").write_text(json.dumps(lab, indent=2) + "\n")
 
 
 def local_lessons() -> list[tuple[str, str]]:
@@ -482,14 +698,14 @@ def site_size(out: Path) -> int:
     return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 
 
-def build(*, clean: bool = False) -> dict:
+def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     started = time.monotonic()
     if clean:
         shutil.rmtree(BUILD, ignore_errors=True)
     BUILD.mkdir(exist_ok=True)
     npm = ensure_pyodide()
     pins = read_pins()
-    wheels = ensure_wheels(pins)
+    wheels = trim_wheels(ensure_wheels(pins), BUILD / "trimmed", record=record_trimmed)
     project = build_project_wheel(BUILD / "wheel")
     lite = BUILD / "lite"
     shutil.rmtree(lite, ignore_errors=True)
@@ -534,9 +750,11 @@ def build(*, clean: bool = False) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clean", action="store_true", help="rebuild site/_build from scratch")
+    parser.add_argument("--record-trimmed", action="store_true",
+                        help="rewrite site/trimmed-wheels.txt from this build's trimmed wheels")
     args = parser.parse_args(argv)
     try:
-        build(clean=args.clean)
+        build(clean=args.clean, record_trimmed=args.record_trimmed)
     except BuildError as exc:
         print(f"site: build failed: {exc}", file=sys.stderr)
         return 1
