@@ -1,4 +1,4 @@
-"""Build the static site (``make site``): the apps and two lessons, running in the browser.
+"""Build the static site (``make site``): the apps and the lessons, running in the browser.
 
 Everything comes from the package registries, nothing from a CDN:
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
-import dataclasses
 import hashlib
 import html
 import json
@@ -36,6 +35,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 SITE = Path(__file__).resolve().parent
 ROOT = SITE.parent
@@ -74,12 +74,14 @@ NOT_SHIPPED = {
 PROJECT = "cognito-secret-hash-lab"
 PROJECT_IMPORT = "cognito_helpers"
 
-#: the notebooks the site shows: the apps as they are, the lessons (source -> path in the site)
+#: the notebooks the site shows: the apps as they are, and every lesson (notebooks/NN-*.ipynb,
+#: in the order of their numbers, as lessons/NN-*.ipynb) but those named here, with why
 APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
-LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
-LESSON_09 = "notebooks/09-troubleshooting.ipynb"
-SITE_03 = "lessons/03-compute-the-hash.ipynb"
-SITE_09 = "lessons/09-troubleshooting.ipynb"
+NOT_IN_BROWSER = {
+    "10-other-languages.ipynb": "it runs the same sign-in from Go, Node.js, Java and other "
+                                "languages, each a program of its own that the lesson starts "
+                                "as a subprocess, which a browser tab cannot do",
+}
 
 
 class BuildError(Exception):
@@ -242,8 +244,7 @@ def placeholder_wheel(dest: Path, name: str, version: str, why: str) -> Path:
 # -- trimmed wheels -------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Trim:
+class Trim(NamedTuple):
     """How the site cuts a pinned PyPI wheel down to what the page uses.
 
     ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
@@ -506,84 +507,64 @@ def _md(text: str) -> dict:
 IN_BROWSER = (
     "> **Running in your browser.** This page's Python is "
     "[Pyodide](https://pyodide.org) (CPython compiled to WebAssembly), with this project's "
-    "package `cognito_helpers` already installed: *Run → Run All Cells* works as it is. "
-    "Nothing you type leaves the page. There is no local Cognito here (its engine, moto, "
-    "does not run in the browser): the lessons that talk to one run on your machine with "
-    "`make lab`."
+    "package `cognito_helpers`, boto3 and the local Cognito already installed: the local "
+    "Cognito runs inside this page, and *Run → Run All Cells* works as it is. Nothing you "
+    "type leaves the page; what you change is kept in this browser's storage. The same "
+    "lesson runs on your machine with `make lab`."
 )
 
 
-def lesson_03() -> dict:
-    """notebook 03 with a note on where it runs; a cell that starts a local Cognito (which
-    cannot run in the page) becomes a note saying where to run it."""
-    nb = json.loads((ROOT / LESSON_03).read_text())
-    cells = []
-    for cell in nb["cells"]:
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if cell["cell_type"] == "code" and "LocalCognito(" in src:
-            cells.append(_md(
-                "> **On your machine.** The lesson runs this step on the local Cognito, "
-                "which does not run in the browser: open `notebooks/03-compute-the-hash.ipynb` "
-                "with `make lab` to see Cognito's answer live."
-            ))
-            continue
-        cells.append(cell)
-    cells.insert(1, _md(IN_BROWSER))
-    nb["cells"] = cells
-    return nb
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _heading(cell: dict) -> str:
-    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    src = _source(cell)
     return src.splitlines()[0].strip() if cell["cell_type"] == "markdown" and src else ""
 
 
-def lesson_09() -> dict:
-    """notebook 09's explain / fingerprint part: everything but the live causes on the local
-    Cognito (from "## Every cause, live" up to "## Exercises") and the imports of botocore."""
-    nb = json.loads((ROOT / LESSON_09).read_text())
-    heads = [_heading(c) for c in nb["cells"]]
-    try:
-        start = next(i for i, h in enumerate(heads) if h.startswith("## Every cause"))
-        end = next(i for i, h in enumerate(heads) if h.startswith("## Exercises"))
-    except StopIteration:
-        raise BuildError(
-            f"{LESSON_09} has no '## Every cause ...' or '## Exercises' heading: the site keeps "
-            "the cells before the first and from the second on; update lesson_09() in "
-            "site/build.py to the notebook's new sections."
-        ) from None
-    on_your_machine = _md(
-        "## Every cause, live: on your machine\n\n"
-        "The full lesson reproduces each cause on the local Cognito and confirms the fix "
-        "with `ch.verify_flow`. The local Cognito does not run in the browser: open "
-        "`notebooks/09-troubleshooting.ipynb` with `make lab` for that part."
-    )
-    cells = [*nb["cells"][:start], on_your_machine, *nb["cells"][end:]]
-    for cell in cells:
-        if cell["cell_type"] != "code":
-            continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        kept = [ln for ln in src.splitlines() if not re.match(r"\s*(from|import)\s+boto", ln)]
-        cell["source"] = "\n".join(kept).strip("\n")
-    cells.insert(1, _md(IN_BROWSER + " This page holds the part of lesson 09 that needs "
-                        "none: the troubleshooting form, `ch.explain`, `ch.fingerprint` and "
-                        "the exercises."))
-    nb["cells"] = cells
+def lesson_files() -> list[Path]:
+    """Every lesson of notebooks/, in its reading order (the number its name starts with)."""
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def lesson_title(path: Path) -> str:
+    cells = json.loads(path.read_text())["cells"]
+    title = next((_heading(c) for c in cells if _heading(c).startswith("# ")), path.stem)
+    return title.lstrip("# ").strip()
+
+
+def site_lesson(path: Path) -> dict:
+    """A lesson as the site shows it: the notebook as committed (its outputs too, so the
+    page shows them before anything runs), with a note under its title on where it runs."""
+    nb = json.loads(path.read_text())
+    title = next((i for i, c in enumerate(nb["cells"]) if _heading(c).startswith("# ")), -1)
+    nb["cells"].insert(title + 1, _md(IN_BROWSER))
     return nb
 
 
 #: the project's documents the site ships as they are (the lessons link them for sources)
 DOCS = ("docs/facts.md", "docs/glossary.md")
 
+#: other files a lesson reads (lesson 01 checks the installed versions against these bounds)
+EXTRAS = ("requirements.txt",)
+
 #: a Markdown inline link (not an image): [text](url)
 MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)")
+
+
+def shipped_lessons() -> dict[str, str]:
+    """The lessons the site ships: repository path -> path in the site, in reading order."""
+    return {f"notebooks/{p.name}": f"lessons/{p.name}" for p in lesson_files()
+            if p.name not in NOT_IN_BROWSER}
 
 
 def shipped() -> dict[str, str]:
     """Every file of the repository the site holds: repository path -> path in the site."""
     files = {app: app for app in APPS}
-    files.update({LESSON_03: SITE_03, LESSON_09: SITE_09})
+    files.update(shipped_lessons())
     files.update({doc: doc for doc in DOCS})
+    files.update({extra: extra for extra in EXTRAS})
     return files
 
 
@@ -625,12 +606,14 @@ def write_contents(dest: Path) -> None:
         (dest / folder).mkdir(parents=True)
     for app in APPS:
         shutil.copy2(ROOT / app, dest / app)
-    for repo_path, nb in ((LESSON_03, lesson_03()), (LESSON_09, lesson_09())):
-        nb = _localize_notebook(nb, repo_path, files)
+    for repo_path in shipped_lessons():
+        nb = _localize_notebook(site_lesson(ROOT / repo_path), repo_path, files)
         (dest / files[repo_path]).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     for doc in DOCS:
         text = localize_links((ROOT / doc).read_text(encoding="utf-8"), doc, files)
         (dest / files[doc]).write_text(text, encoding="utf-8")
+    for extra in EXTRAS:
+        shutil.copy2(ROOT / extra, dest / files[extra])
 
 
 # -- the site -------------------------------------------------------------------------------
@@ -656,25 +639,34 @@ def write_lite_config(lite: Path) -> None:
     (lite / "lab" / "jupyter-lite.json").write_text(json.dumps(lab, indent=2) + "\n")
 
 
-def local_lessons() -> list[tuple[str, str]]:
-    """(file name, title) of every lesson in notebooks/ but 03, which the site has whole:
-    they need the local Cognito (09 in part), so they run with ``make lab``."""
-    lessons = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        if path.name == Path(LESSON_03).name:
-            continue
-        cells = json.loads(path.read_text())["cells"]
-        title = next((_heading(c) for c in cells if _heading(c).startswith("# ")), path.stem)
-        lessons.append((path.name, title.lstrip("# ").strip()))
-    return lessons
+#: where a lesson the site does not ship can be read: the repository's page for it when the
+#: build knows the repository (GitHub Actions sets these), else its path in a clone
+def repository_link(repo_path: str) -> str:
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repo:
+        ref = os.environ.get("GITHUB_SHA") or "HEAD"
+        url = f"{server}/{repo}/blob/{ref}/{repo_path}"
+        return f'<a href="{html.escape(url)}"><code>{html.escape(repo_path)}</code></a>'
+    return f"<code>{html.escape(repo_path)}</code> in the repository"
 
 
 def landing_page(out: Path) -> None:
-    lessons = "\n".join(
-        f'    <li><code>notebooks/{html.escape(name)}</code>: {html.escape(title)}</li>'
-        for name, title in local_lessons()
-    )
-    page = (SITE / "index.html").read_text().replace("<!-- LOCAL_ONLY -->", lessons)
+    """index.html with the lessons in their order: each a link into the site's lab, or,
+    for a lesson the site does not ship, why and where to run it."""
+    here, elsewhere = [], []
+    for path in lesson_files():
+        number, title = path.name[:2], html.escape(lesson_title(path))
+        if path.name in NOT_IN_BROWSER:
+            elsewhere.append(
+                f'    <li id="lesson-{number}-elsewhere">{title}: not in the browser, '
+                f"because {html.escape(NOT_IN_BROWSER[path.name])}. Read it, and run it with "
+                f"<code>make lab</code>: {repository_link('notebooks/' + path.name)}.</li>")
+        else:
+            here.append(f'    <li><a id="lesson-{number}" href="lab/index.html?path=lessons/'
+                        f'{html.escape(path.name)}">{title}</a></li>')
+    page = (SITE / "index.html").read_text()
+    page = page.replace("<!-- LESSONS -->", "\n".join(here))
+    page = page.replace("<!-- NOT_IN_BROWSER -->", "\n".join(elsewhere))
     (out / "index.html").write_text(page)
 
 
