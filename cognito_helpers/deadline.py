@@ -38,17 +38,23 @@ import math
 import os
 import select
 import socket
-import ssl
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .exceptions import DeadlineError, InvalidInputError
+
+if TYPE_CHECKING:
+    import ssl
+
+# ssl is imported when a TLS connection is made, not here: Pyodide (the browser
+# edition) has no ssl module, and talks to the local Cognito in process (local/in_process).
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -272,7 +278,8 @@ class _HTTPConnection(http.client.HTTPConnection):
         self._create_connection = _watched_socket
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
+class _HTTPSConnection(getattr(http.client, "HTTPSConnection", http.client.HTTPConnection)):
+    # http.client has no HTTPSConnection without ssl (Pyodide): then this class is never used
     def __init__(self, *args: Any, context: ssl.SSLContext, **kwargs: Any) -> None:
         super().__init__(*args, context=context, **kwargs)
         self._create_connection = _watched_socket
@@ -294,6 +301,8 @@ class _HTTPSConnection(http.client.HTTPSConnection):
 
 
 def _tls_context(verify: object = True, cert: object = None) -> ssl.SSLContext:
+    import ssl
+
     if verify is False:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -387,6 +396,12 @@ class _Transport:
     def send(self, request: Any) -> Any:
         from botocore.awsrequest import AWSResponse
 
+        if _in_process_app(request.url) is not None:
+            # a local Cognito without a server (a client of another session, whose
+            # before-send did not answer it): a WSGI call in this thread, no socket
+            from .local.in_process import botocore_before_send
+
+            return botocore_before_send(request)
         context = getattr(request, "context", None) or {}
         at, seconds = context.get(_CONTEXT_KEY) or (None, None)
         if at is None:
@@ -501,7 +516,8 @@ def _botocore_error(exc: BaseException, request: Any, proxy: str | None) -> Exce
     """The botocore exception urllib3's send would have raised (retries and advice know them)."""
     from botocore import exceptions as bx
 
-    if isinstance(exc, ssl.SSLError):
+    ssl = sys.modules.get("ssl")  # no ssl imported: no SSLError either
+    if ssl is not None and isinstance(exc, ssl.SSLError):
         return bx.SSLError(endpoint_url=request.url, error=exc)
     if isinstance(exc, (ConnectionRefusedError, socket.gaierror)) or (
         isinstance(exc, OSError) and not isinstance(exc, (ConnectionResetError,
@@ -593,23 +609,41 @@ def calls_within(client: Any, timeout: object = None) -> Iterator[None]:
 # -- urllib fetches ----------------------------------------------------------------
 
 
+def _in_process_app(url: str) -> Any:
+    """The local Cognito answering ``url`` in this process (local/in_process), or None."""
+    if "cognito_helpers.local.in_process" not in sys.modules:
+        return None  # no in-process local Cognito was ever started
+    from .local.in_process import app_for
+
+    return app_for(url)
+
+
 class _HTTPHandler(urllib.request.HTTPHandler):
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        app = _in_process_app(req.full_url)
+        if app is not None:  # a local Cognito without a server: a WSGI call, no socket
+            from .local.in_process import urllib_response
+
+            return urllib_response(app, req)  # type: ignore[no-any-return]
         return self.do_open(_HTTPConnection, req)
 
 
-class _HTTPSHandler(urllib.request.HTTPSHandler):
+class _HTTPSHandler(getattr(urllib.request, "HTTPSHandler", urllib.request.BaseHandler)):
+    # urllib has no HTTPSHandler without ssl (Pyodide): deadline_opener leaves it out there
     def __init__(self) -> None:
         super().__init__()
-        self._tls = _tls_context()
+        self._tls: ssl.SSLContext | None = None  # made on the first https:// request
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        if self._tls is None:
+            self._tls = _tls_context()
         return self.do_open(_HTTPSConnection, req, context=self._tls)
 
 
 def deadline_opener(*handlers: Any) -> urllib.request.OpenerDirector:
     """``urllib.request.build_opener(*handlers)`` whose connections :func:`fetch` can cut."""
-    return urllib.request.build_opener(*handlers, _HTTPHandler(), _HTTPSHandler())
+    tls = [_HTTPSHandler()] if hasattr(urllib.request, "HTTPSHandler") else []
+    return urllib.request.build_opener(*handlers, _HTTPHandler(), *tls)
 
 
 _default_opener: urllib.request.OpenerDirector | None = None
@@ -638,6 +672,9 @@ def fetch(
             _default_opener = deadline_opener()
         opener = _default_opener
     where = _where(url)
+    if _in_process_app(url) is not None:
+        # answered by a call in this thread: no socket to cut, no watchdog thread to start
+        return _fetch_in_process(opener, request, seconds, limit)
     with Deadline(seconds) as deadline:
         try:
             try:
@@ -656,3 +693,15 @@ def fetch(
                     deadline_message(what, where, seconds), what, where, seconds
                 ) from None
             raise
+
+
+def _fetch_in_process(opener: urllib.request.OpenerDirector,
+                      request: urllib.request.Request | str, seconds: float,
+                      limit: int) -> tuple[int, Any, bytes]:
+    try:
+        response = opener.open(request, timeout=seconds)
+    except urllib.error.HTTPError as exc:
+        response = exc
+    with response:
+        data = response.read(limit)
+    return response.status, response.headers, data

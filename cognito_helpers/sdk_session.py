@@ -34,6 +34,11 @@ def botocore_session() -> Any:
             _loader = create_loader(session.get_config_variable("data_path"))
         loader = _loader
     session.register_component("data_loader", loader)
+    # a local Cognito served in process (no server: Pyodide) answers its endpoint's
+    # requests here, before botocore would open a connection (local/in_process.py)
+    from .local.in_process import botocore_before_send
+
+    session.register("before-send", botocore_before_send, unique_id="cognito-helpers-in-process")
     return session
 
 

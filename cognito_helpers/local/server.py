@@ -5,6 +5,14 @@ current process, speaking Cognito's wire protocol, so boto3 (or any SDK with
 an endpoint override) talks to it as to AWS, with no account. Taught in
 ``notebooks/01-setup-check.ipynb``.
 
+Where a process can neither listen nor start a thread (Pyodide: the browser
+edition), it serves *in process* instead (:mod:`.in_process`): the same layer
+around the same moto app, the same per-instance state, reached at
+``http://local-cognito.localhost``, a URL no server listens on; the package's
+boto3 clients and its HTTP helpers answer requests to it by a WSGI call.
+``LocalCognito(in_process=True)`` (or ``COGNITO_LOCAL_IN_PROCESS=1``) picks
+that mode anywhere; under Pyodide it is the default.
+
 moto keeps its state in process-global backends. Each ``LocalCognito`` is
 served as its own AWS account id (moto's ``x-moto-account-id``), so two
 instances in one process, or a notebook run twice, never see each other's
@@ -137,6 +145,13 @@ class LocalCognito:
     libraries that rebuild the issuer from the region and pool id (pycognito);
     then discovery names that URL too and such a client must not insist that it
     matches the URL it fetched.
+
+    ``in_process=True`` serves without a server or a thread (:mod:`.in_process`):
+    ``endpoint_url`` is then ``http://local-cognito.localhost`` (``-2``, ``-3``...
+    for more instances), which only the package's own clients and helpers reach
+    (``client()``, ``Target.client()``, ``fetch_jwks``, the OAuth helpers); a
+    program of its own, or a browser, cannot. ``None`` (the default):
+    ``$COGNITO_LOCAL_IN_PROCESS``, else in process only under Pyodide.
     """
 
     def __init__(
@@ -150,11 +165,14 @@ class LocalCognito:
         on_message: Callable[[Message], None] | None = None,
         allow_remote: bool = False,
         aws_issuer: bool | None = None,
+        in_process: bool | None = None,
     ) -> None:
         from ..loopback import listen_address
+        from .in_process import in_process_default
 
         flag("allow_remote", allow_remote)
         flag("aws_issuer", aws_issuer, optional=True)
+        flag("in_process", in_process, optional=True)
         # the callbacks run on the server's threads, where a wrong type would only be logged
         callback("on_check", on_check, optional=True, what="a function of a HashCheck")
         callback("on_message", on_message, optional=True, what="a function of a Message")
@@ -165,6 +183,12 @@ class LocalCognito:
             )
         if not isinstance(port, int) or not 0 <= port <= 65535:
             raise InvalidInputError("port", f"{port!r} is not a port number (0-65535; 0: a free one).")
+        self.in_process = in_process_default() if in_process is None else in_process
+        if self.in_process and (port or allow_remote):
+            raise InvalidInputError(
+                "in_process", "a local Cognito served in process has no port and listens "
+                "nowhere: leave port and allow_remote out, or set in_process=False.",
+            )
         self.region = region
         # the tokens' iss and discovery's issuer: this server's URL of the pool (OIDC
         # Discovery 4.3), or AWS's URL (aws_issuer=True, or COGNITO_LOCAL_ISSUER=aws)
@@ -179,6 +203,7 @@ class LocalCognito:
         self._on_message = on_message
         self._connections: set[socket.socket] = set()  # open client connections (keep-alive)
         self._server: Any = None
+        self._origin: str | None = None  # in process: the pseudo URL it is reached at
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self._sessions: dict[str, Any] = {}  # region -> boto3 Session, for client()
@@ -188,8 +213,10 @@ class LocalCognito:
 
     def start(self) -> LocalCognito:
         """Start serving (idempotent); returns self."""
-        if self._server is not None:
+        if self.running:
             return self
+        if self.in_process:
+            return self._start_in_process()
         _silence_request_logs()
         from werkzeug.serving import make_server
 
@@ -237,8 +264,30 @@ class LocalCognito:
         self._thread.start()
         return self
 
+    def _start_in_process(self) -> LocalCognito:
+        from .in_process import claim_origin
+
+        self._layer = FidelityLayer(
+            _moto_app(),
+            self.account_id,
+            on_check=self._on_check,
+            clock=self.clock,
+            on_message=self._on_message,
+        )
+        self._origin = claim_origin(self._layer)
+        if not self.aws_issuer:
+            self._layer.issuer_base = self._origin
+        return self
+
     def stop(self) -> None:
         """Stop serving and drop this instance's state (idempotent)."""
+        if self._origin is not None:
+            from .in_process import release_origin
+
+            release_origin(self._origin)
+            self._origin = None
+            self._drop_state()
+            return
         if self._server is None:
             return
         self._server.shutdown()
@@ -254,6 +303,9 @@ class LocalCognito:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
+        self._drop_state()
+
+    def _drop_state(self) -> None:
         try:
             from moto.cognitoidp.models import cognitoidp_backends
 
@@ -268,27 +320,35 @@ class LocalCognito:
         self.stop()
 
     def __repr__(self) -> str:
-        state = self.endpoint_url if self._server is not None else "stopped"
-        return f"LocalCognito({state}, region={self.region!r})"
+        state = self.endpoint_url if self.running else "stopped"
+        mode = ", in process" if self.in_process else ""
+        return f"LocalCognito({state}, region={self.region!r}{mode})"
 
     @property
     def running(self) -> bool:
-        return self._server is not None
+        return self._server is not None or self._origin is not None
 
     @property
     def port(self) -> int:
         self._require()
+        if self._origin is not None:
+            raise LocalCognitoError(
+                "this local Cognito is served in process: it listens on no port. Use "
+                "endpoint_url (its requests are answered in this process)."
+            )
         return int(self._server.server_address[1])
 
     @property
     def endpoint_url(self) -> str:
         self._require()
+        if self._origin is not None:
+            return self._origin
         from ..loopback import endpoint_host
 
         return f"http://{endpoint_host(self._server.server_address[0])}:{self.port}"
 
     def _require(self) -> None:
-        if self._server is None:
+        if not self.running:
             raise LocalCognitoError(
                 "the local Cognito is not running; use it as 'with LocalCognito() as lc:' "
                 "or call .start() first."
