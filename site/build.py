@@ -697,7 +697,8 @@ def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     BUILD.mkdir(exist_ok=True)
     npm = ensure_pyodide()
     pins = read_pins()
-    wheels = trim_wheels(ensure_wheels(pins), BUILD / "trimmed", record=record_trimmed)
+    pypi = ensure_wheels(pins)
+    wheels = trim_wheels(pypi, BUILD / "trimmed", record=record_trimmed)
     project = build_project_wheel(BUILD / "wheel")
     lite = BUILD / "lite"
     shutil.rmtree(lite, ignore_errors=True)
@@ -732,7 +733,9 @@ def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     seconds = time.monotonic() - started
     runtime = sum((OUTPUT / "static" / "pyodide" / name).stat().st_size for name in RUNTIME_FILES)
     summary = {"seconds": round(seconds, 2), "voici_seconds": round(voici_seconds, 2),
-               "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"])}
+               "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"]),
+               "trimmed": {name: {"from_bytes": pypi[name].stat().st_size,
+                                  "bytes": wheels[name].stat().st_size} for name in TRIM}}
     (BUILD / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s (voici build {voici_seconds:.1f} s): "
         f"{size / 1e6:.1f} MB, Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
