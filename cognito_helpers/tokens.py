@@ -40,6 +40,7 @@ from typing import Any, Literal
 import jwt
 
 from .exceptions import DeadlineError, InvalidInputError, TokenError
+from .pure_crypto import install_pyjwt_rs256
 from .redact import mask
 from .validate import mapping, number, shown, text
 
@@ -55,6 +56,9 @@ __all__ = [
     "verify_token",
     "with_edited_claims",
 ]
+
+# Without cryptography (the browser edition, Pyodide), RS256 by python-rsa; else a no-op.
+install_pyjwt_rs256()
 
 TokenUse = Literal["id", "access"]
 ALGORITHM = "RS256"

@@ -96,6 +96,10 @@ def _moto_app() -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             from moto.moto_server.werkzeug_app import create_backend_app
+
+            from .no_cryptography import import_moto_cognitoidp
+
+            import_moto_cognitoidp()  # without cryptography (Pyodide): over stand-ins
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise LocalCognitoError(
             f"the local Cognito needs moto[cognitoidp], flask and flask-cors ({exc.name} is "

@@ -37,8 +37,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+try:
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+except ImportError:  # Pyodide's npm build has no cryptography: python-rsa, lab-grade keys
+    rsa = None  # (cognito_helpers/pure_crypto.py)
 
 __all__ = [
     "USER_POOL_SCOPE",
@@ -102,6 +105,11 @@ class _SigningKey:
 
     @classmethod
     def generate(cls) -> _SigningKey:
+        if rsa is None:  # no cryptography (the browser edition): a lab key, python-rsa signs
+            from ..pure_crypto import lab_signing_key
+
+            lab = lab_signing_key()
+            return cls(lab.kid, lab)
         key = rsa.generate_private_key(public_exponent=65537, key_size=_KEY_BITS)
         der = key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -111,7 +119,10 @@ class _SigningKey:
         return cls(kid, key)
 
     def jwk(self) -> dict[str, str]:
-        numbers = self.private_key.public_key().public_numbers()
+        numbers = (
+            self.private_key if rsa is None  # a pure_crypto.LabKey: n and e of its own
+            else self.private_key.public_key().public_numbers()
+        )
         return {
             "alg": "RS256",
             "e": _uint_b64url(numbers.e),
@@ -128,7 +139,10 @@ class _SigningKey:
         )
         payload = _b64url(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
         signing_input = f"{header}.{payload}".encode("ascii")
-        signature = self.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        if rsa is None:
+            signature = self.private_key.sign_rs256(signing_input)
+        else:
+            signature = self.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
         return f"{header}.{payload}.{_b64url(signature)}"
 
 
