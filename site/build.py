@@ -55,8 +55,9 @@ PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
 #: what the lessons' kernel (JupyterLite's lab/) loads at start besides: the local Cognito
 #: runs in the page's Python (``LocalCognito`` in process under Pyodide), and its first
 #: ``import moto`` happens inside this package, where the kernel's loading of a cell's
-#: imports cannot see it. The apps (voici/) need none of it and start without it.
-PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "pycognito")
+#: imports cannot see it (nor its ``import rsa``: RS256 without cryptography, pure_crypto).
+#: The apps (voici/) need none of it and start without it.
+PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "pycognito", "rsa")
 
 #: dependencies named by a wheel (Pyodide's lock, or the wheel's Requires-Dist) that the
 #: site leaves out, and why that is safe:
