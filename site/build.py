@@ -251,13 +251,15 @@ class Trim(NamedTuple):
     ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
     segment, ``**`` across any); the ``.dist-info`` is always kept, its RECORD rewritten.
     ``stub``: files whose text is replaced (a module imported for data the page never
-    reads). The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
+    reads). ``patch``: (file, old, new) exact replacements, each of which must apply.
+    The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
     """
 
     keep: tuple[str, ...]
     label: str
     why: str
     stub: tuple[tuple[str, str], ...] = ()
+    patch: tuple[tuple[str, str, str], ...] = ()
 
 
 #: moto's packages the cognito-idp backend and moto's core import (moto.core.responses
@@ -271,6 +273,12 @@ TRIM = {
         label="cognitoidp",
         why="the code and the data botocore loads at start (endpoints, partitions, retry and "
             "default configuration), and cognito-idp's models; no other service's",
+        # Pyodide has no ssl module (its build leaves it out); urllib3 then defines no `ssl`
+        # name, which httpsession imports at module level. The page never opens a TLS
+        # connection (the local Cognito answers in process), so `ssl` may be None there.
+        patch=(("botocore/httpsession.py", "    is_ipaddress,\n    ssl,\n)\n",
+                "    is_ipaddress,\n)\n\ntry:\n    import ssl\nexcept ImportError:  # Pyodide "
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),),
     ),
     "moto": Trim(
         keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
@@ -312,6 +320,7 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
     old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
     keep = _glob_regex(spec.keep)
     stubs = dict(spec.stub)
+    patches = {path: (old, new) for path, old, new in spec.patch}
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(src) as zf:
         for info in zf.infolist():
@@ -336,6 +345,12 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
                 files[path] = stubs.pop(path).encode()
             elif keep.match(path):
                 files[path] = zf.read(info)
+    for path, (old, new) in patches.items():
+        text = files[path].decode() if path in files else ""
+        if text.count(old) != 1:
+            raise BuildError(f"{src.name}: the patch of {path} no longer applies: update TRIM "
+                             "in site/build.py to the new version's code")
+        files[path] = text.replace(old, new).encode()
     if stubs:
         raise BuildError(f"{src.name} has no {sorted(stubs)} to replace: update TRIM in "
                          "site/build.py to the new version's layout")
