@@ -57,7 +57,7 @@ PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
 #: ``import moto`` happens inside this package, where the kernel's loading of a cell's
 #: imports cannot see it (nor its ``import rsa``: RS256 without cryptography, pure_crypto).
 #: The apps (voici/) need none of it and start without it.
-PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "pycognito", "rsa")
+PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "flask-cors", "pycognito", "rsa")
 
 #: dependencies named by a wheel (Pyodide's lock, or the wheel's Requires-Dist) that the
 #: site leaves out, and why that is safe:
@@ -262,9 +262,9 @@ class Trim(NamedTuple):
     patch: tuple[tuple[str, str, str], ...] = ()
 
 
-#: moto's packages the cognito-idp backend and moto's core import (moto.core.responses
+#: moto's packages the cognito-idp backend, moto's core and its WSGI app (moto_server) import (moto.core.responses
 #: registers every call with IAM, whose models import S3, STS, EventBridge, CloudWatch)
-MOTO_PACKAGES = ("core", "cognitoidp", "utilities", "moto_api", "iam", "s3", "sts", "events",
+MOTO_PACKAGES = ("core", "cognitoidp", "utilities", "moto_api", "moto_server", "iam", "s3", "sts", "events",
                  "cloudwatch")
 
 TRIM = {
