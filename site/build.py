@@ -278,7 +278,13 @@ TRIM = {
         # connection (the local Cognito answers in process), so `ssl` may be None there.
         patch=(("botocore/httpsession.py", "    is_ipaddress,\n    ssl,\n)\n",
                 "    is_ipaddress,\n)\n\ntry:\n    import ssl\nexcept ImportError:  # Pyodide "
-                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),),
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),
+               # and its HTTP session, which the in-process Cognito never sends on, makes no
+               # TLS context there
+               ("botocore/httpsession.py",
+                "    def _get_ssl_context(self):\n        return create_urllib3_context()\n",
+                "    def _get_ssl_context(self):\n        if ssl is None:  # Pyodide: no TLS\n"
+                "            return None\n        return create_urllib3_context()\n")),
     ),
     "moto": Trim(
         keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
@@ -320,7 +326,7 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
     old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
     keep = _glob_regex(spec.keep)
     stubs = dict(spec.stub)
-    patches = {path: (old, new) for path, old, new in spec.patch}
+    patches = list(spec.patch)
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(src) as zf:
         for info in zf.infolist():
@@ -345,7 +351,7 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
                 files[path] = stubs.pop(path).encode()
             elif keep.match(path):
                 files[path] = zf.read(info)
-    for path, (old, new) in patches.items():
+    for path, old, new in patches:
         text = files[path].decode() if path in files else ""
         if text.count(old) != 1:
             raise BuildError(f"{src.name}: the patch of {path} no longer applies: update TRIM "
