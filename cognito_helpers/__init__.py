@@ -25,6 +25,25 @@ from .exceptions import (
 from .hashing import check_client_id, check_client_secret, check_username, secret_hash
 from .redact import mask
 
+
+def _without_ssl() -> bool:
+    import sys
+
+    if "ssl" in sys.modules:
+        return False
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("ssl") is None
+    except (ImportError, ValueError):
+        return True
+
+
+if _without_ssl():  # the browser edition (Pyodide): PyJWT and botocore import all the same
+    from .no_ssl import install as _install_no_ssl
+
+    _install_no_ssl()
+
 __version__ = "0.1.0"
 
 TYPE_CHECKING = False

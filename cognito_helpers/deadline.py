@@ -301,7 +301,17 @@ class _HTTPSConnection(getattr(http.client, "HTTPSConnection", http.client.HTTPC
 
 
 def _tls_context(verify: object = True, cert: object = None) -> ssl.SSLContext:
-    import ssl
+    try:
+        import ssl
+    except ImportError:  # Pyodide (the browser edition): no TLS in this Python at all
+        from .exceptions import ConfigurationError
+
+        raise ConfigurationError(
+            "this Python has no ssl module (the browser edition runs in Pyodide), so it "
+            "cannot reach an https:// endpoint such as a real user pool. Run the lessons "
+            "with `make lab` for that; here, use the local Cognito (leave "
+            "COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID unset)."
+        ) from None
 
     if verify is False:
         context = ssl.create_default_context()

@@ -26,7 +26,8 @@ def _error(call: Any, **kwargs: Any) -> tuple[str, str]:
 
 def run_flows() -> dict[str, Any]:
     """Sign-in (right and wrong hash), refresh, GetTokensFromRefreshToken, secret
-    rotation, JWKS + PyJWT, discovery, the OAuth token endpoint (client credentials)."""
+    rotation, JWKS + PyJWT, discovery, the OAuth token endpoint (client credentials),
+    pycognito's SRP."""
     started = time.perf_counter()
     import cognito_helpers as ch
     from cognito_helpers.hashing import secret_hash
@@ -135,7 +136,27 @@ def run_flows() -> dict[str, Any]:
         )
         assert bad.status == 400 and bad.error == "invalid_client", bad
 
-        # 9. the package's own Target (the lessons' get_target) reaches it too
+        # 9. USER_SRP_AUTH with pycognito's SRP arithmetic (lesson 04); a hash in both steps
+        from pycognito.aws_srp import AWSSRP
+
+        srp = AWSSRP(username=demo.username, password=demo.password, pool_id=demo.user_pool_id,
+                     client_id=demo.client_id, client=cip)
+        parameters = dict(srp.get_auth_params(), SECRET_HASH=secret_hash(
+            demo.username, demo.client_id, added["ClientSecretValue"]))
+        challenge = cip.initiate_auth(AuthFlow="USER_SRP_AUTH", ClientId=demo.client_id,
+                                      AuthParameters=parameters)
+        assert challenge["ChallengeName"] == "PASSWORD_VERIFIER"
+        responses = srp.process_challenge(challenge["ChallengeParameters"], parameters)
+        responses["SECRET_HASH"] = secret_hash(challenge["ChallengeParameters"]["USER_ID_FOR_SRP"],
+                                               demo.client_id, added["ClientSecretValue"])
+        srp_tokens = cip.respond_to_auth_challenge(
+            ClientId=demo.client_id, ChallengeName="PASSWORD_VERIFIER",
+            ChallengeResponses=responses,
+            **({"Session": challenge["Session"]} if challenge.get("Session") else {}),
+        )["AuthenticationResult"]
+        assert "IdToken" in srp_tokens
+
+        # 10. the package's own Target (the lessons' get_target) reaches it too
         target_client = ch.Target.from_demo(demo).client()
         assert target_client.describe_user_pool(
             UserPoolId=demo.user_pool_id)["UserPool"]["Id"] == demo.user_pool_id

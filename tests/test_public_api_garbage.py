@@ -309,6 +309,7 @@ def world(sandbox: Path, local_cognito: Any) -> dict[str, Any]:
         "on_message": None,
         "allow_remote": False,
         "aws_issuer": False,
+        "in_process": None,
         "demo": False,
         "env_file": None,
         "email_as_username": False,

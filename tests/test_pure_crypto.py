@@ -1,10 +1,11 @@
 """RS256 without cryptography (cognito_helpers/pure_crypto.py, local/no_cryptography.py).
 
-The browser edition has no ``cryptography``: python-rsa signs the local Cognito's
-tokens and PyJWT verifies with it. Here that path is forced on CPython, in a
-subprocess whose imports of ``cryptography`` fail (a meta-path blocker, as if it
-were not installed), and checked against the real thing both ways: tokens it signs
-verify with cryptography-backed PyJWT, and tokens cryptography signs verify there.
+The browser edition has no ``cryptography`` and no ``ssl``: python-rsa signs the
+local Cognito's tokens and PyJWT verifies with it (no_ssl.py lets PyJWT and botocore
+import). Here that path is forced on CPython, in a subprocess whose imports of
+``cryptography`` and ``ssl`` fail (a meta-path blocker, as if they were not there),
+and checked against the real thing both ways: tokens it signs verify with
+cryptography-backed PyJWT, and tokens cryptography signs verify there.
 """
 
 from __future__ import annotations
@@ -32,14 +33,14 @@ ROOT = TESTS.parent
 BLOCKER = textwrap.dedent("""
     import importlib.abc, sys
 
-    class NoCryptography(importlib.abc.MetaPathFinder):
-        # as if cryptography (and its cffi backend) were not installed: Pyodide's npm build
+    class AsInPyodide(importlib.abc.MetaPathFinder):
+        # as if cryptography (and its cffi backend) and ssl were not there: Pyodide's npm build
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("cryptography", "cffi", "_cffi_backend"):
+            if name.split(".")[0] in ("cryptography", "cffi", "_cffi_backend", "ssl", "_ssl"):
                 raise ModuleNotFoundError(f"No module named {name!r}", name=name)
             return None
 
-    sys.meta_path.insert(0, NoCryptography())
+    sys.meta_path.insert(0, AsInPyodide())
 """)
 
 
@@ -53,7 +54,7 @@ def run_without_cryptography(body: str, tmp_path: Path) -> dict:
         import jwt.algorithms
         assert not jwt.algorithms.has_crypto
         result["cryptography_modules"] = sorted(m for m in sys.modules
-                                                if m.split(".")[0] == "cryptography")
+                                                if m.split(".")[0] in ("cryptography", "ssl"))
         open({str(out)!r}, "w").write(json.dumps(result))
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
@@ -61,7 +62,8 @@ def run_without_cryptography(body: str, tmp_path: Path) -> dict:
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(out.read_text())
-    # the stand-ins moto imported over are gone: nothing else saw a fake cryptography
+    # the stand-ins moto and PyJWT imported over are gone: nothing else saw a fake
+    # cryptography or ssl
     assert result.pop("cryptography_modules") == []
     return result
 

@@ -3,8 +3,11 @@
 Laid out the way moto lays out a service, state apart from the wire:
 
 - :mod:`.server`: the lifecycle, ``LocalCognito`` (a server on a free loopback
-  port); :mod:`.demo`: ``DemoPool`` (a ready pool); :mod:`.console`: the CLI's
-  ``local`` command.
+  port, or in process: :mod:`.in_process`, for Pyodide); :mod:`.demo`:
+  ``DemoPool`` (a ready pool); :mod:`.console`: the CLI's ``local`` command.
+- :mod:`.no_cryptography`: moto's Cognito backend imported where
+  ``cryptography`` is not (the browser edition; its RS256:
+  :mod:`cognito_helpers.pure_crypto`).
 - :mod:`.layer`: the WSGI entry in front of moto, reading, validating and
   dispatching each request (:mod:`.routes`: what it answers and what a web
   page may ask; :mod:`.validation`: the API model's checks).
