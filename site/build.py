@@ -57,7 +57,7 @@ PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
 #: ``import moto`` happens inside this package, where the kernel's loading of a cell's
 #: imports cannot see it (nor its ``import rsa``: RS256 without cryptography, pure_crypto).
 #: The apps (voici/) need none of it and start without it.
-PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "flask-cors", "pycognito", "rsa")
+PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "flask-cors", "pycognito", "rsa", "jupyterlab")
 
 #: dependencies named by a wheel (Pyodide's lock, or the wheel's Requires-Dist) that the
 #: site leaves out, and why that is safe:
@@ -251,15 +251,13 @@ class Trim(NamedTuple):
     ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
     segment, ``**`` across any); the ``.dist-info`` is always kept, its RECORD rewritten.
     ``stub``: files whose text is replaced (a module imported for data the page never
-    reads). ``patch``: (file, old, new) exact replacements, each of which must apply.
-    The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
+    reads). The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
     """
 
     keep: tuple[str, ...]
     label: str
     why: str
     stub: tuple[tuple[str, str], ...] = ()
-    patch: tuple[tuple[str, str, str], ...] = ()
 
 
 #: moto's packages the cognito-idp backend, moto's core and its WSGI app (moto_server) import (moto.core.responses
@@ -273,18 +271,6 @@ TRIM = {
         label="cognitoidp",
         why="the code and the data botocore loads at start (endpoints, partitions, retry and "
             "default configuration), and cognito-idp's models; no other service's",
-        # Pyodide has no ssl module (its build leaves it out); urllib3 then defines no `ssl`
-        # name, which httpsession imports at module level. The page never opens a TLS
-        # connection (the local Cognito answers in process), so `ssl` may be None there.
-        patch=(("botocore/httpsession.py", "    is_ipaddress,\n    ssl,\n)\n",
-                "    is_ipaddress,\n)\n\ntry:\n    import ssl\nexcept ImportError:  # Pyodide "
-                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),
-               # and its HTTP session, which the in-process Cognito never sends on, makes no
-               # TLS context there
-               ("botocore/httpsession.py",
-                "    def _get_ssl_context(self):\n        return create_urllib3_context()\n",
-                "    def _get_ssl_context(self):\n        if ssl is None:  # Pyodide: no TLS\n"
-                "            return None\n        return create_urllib3_context()\n")),
     ),
     "moto": Trim(
         keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
@@ -326,7 +312,6 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
     old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
     keep = _glob_regex(spec.keep)
     stubs = dict(spec.stub)
-    patches = list(spec.patch)
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(src) as zf:
         for info in zf.infolist():
@@ -351,12 +336,6 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
                 files[path] = stubs.pop(path).encode()
             elif keep.match(path):
                 files[path] = zf.read(info)
-    for path, old, new in patches:
-        text = files[path].decode() if path in files else ""
-        if text.count(old) != 1:
-            raise BuildError(f"{src.name}: the patch of {path} no longer applies: update TRIM "
-                             "in site/build.py to the new version's code")
-        files[path] = text.replace(old, new).encode()
     if stubs:
         raise BuildError(f"{src.name} has no {sorted(stubs)} to replace: update TRIM in "
                          "site/build.py to the new version's layout")
@@ -485,6 +464,13 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
     sqlite = placeholder_wheel(dest, "sqlite3", "1.0.0",
                                "placeholder: no sqlite3 in this site's browser Python")
     lock["packages"]["sqlite3"] = lock_entry(sqlite, "sqlite3", "1.0.0", [], [])
+    # lesson 01 checks the JupyterLab it runs in: here that is JupyterLite's lab app, the
+    # front end of this JupyterLab version, and no Python package; the placeholder says so
+    lab = lab_frontend_version()
+    placeholder = placeholder_wheel(
+        dest, "jupyterlab", lab, f"placeholder: this page's JupyterLab is JupyterLite's lab "
+        f"app, the front end of JupyterLab {lab}, with no server and no Python package")
+    lock["packages"]["jupyterlab"] = lock_entry(placeholder, "jupyterlab", lab, [], [])
     # not in Pyodide's lock: comm (the kernel and ipywidgets), ipywidgets, the project
     lock["packages"]["comm"] = lock_entry(wheels["comm"], "comm", pins["comm"][0], ["comm"], [])
     # widgetsnbextension is the kernel's own empty stand-in, from its labextension's pypi/
@@ -505,6 +491,18 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
                 raise BuildError(f"{entry['name']} depends on {dep}, which the site does not ship")
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     return lock
+
+
+def lab_frontend_version() -> str:
+    """The JupyterLab version whose front end JupyterLite's lab app is built from."""
+    import tarfile
+
+    import jupyterlite_core
+
+    app = next(Path(jupyterlite_core.__file__).parent.glob("jupyterlite-app-*.tgz"))
+    with tarfile.open(app) as tf:
+        package = json.load(tf.extractfile("package/lab/package.json"))
+    return package["resolutions"]["@jupyterlab/application"].lstrip("~^")
 
 
 def kernel_pypi_dir() -> Path:
