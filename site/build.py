@@ -251,13 +251,15 @@ class Trim(NamedTuple):
     ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
     segment, ``**`` across any); the ``.dist-info`` is always kept, its RECORD rewritten.
     ``stub``: files whose text is replaced (a module imported for data the page never
-    reads). The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
+    reads). ``patch``: (file, old, new) exact replacements, each of which must apply.
+    The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
     """
 
     keep: tuple[str, ...]
     label: str
     why: str
     stub: tuple[tuple[str, str], ...] = ()
+    patch: tuple[tuple[str, str, str], ...] = ()
 
 
 #: moto's packages the cognito-idp backend, moto's core and its WSGI app (moto_server) import (moto.core.responses
@@ -271,6 +273,20 @@ TRIM = {
         label="cognitoidp",
         why="the code and the data botocore loads at start (endpoints, partitions, retry and "
             "default configuration), and cognito-idp's models; no other service's",
+        # Pyodide has no ssl module (its build leaves it out); urllib3 then defines no `ssl`
+        # name, which httpsession imports at module level. The page never opens a TLS
+        # connection (the local Cognito answers in process), so `ssl` may be None there.
+        # cognito_helpers.no_ssl does the same at run time, but only once cognito_helpers
+        # is imported: lesson 04 imports pycognito (so boto3, botocore, PyJWT) before it.
+        patch=(("botocore/httpsession.py", "    is_ipaddress,\n    ssl,\n)\n",
+                "    is_ipaddress,\n)\n\ntry:\n    import ssl\nexcept ImportError:  # Pyodide "
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),
+               # and its HTTP session, which the in-process Cognito never sends on, makes no
+               # TLS context there
+               ("botocore/httpsession.py",
+                "    def _get_ssl_context(self):\n        return create_urllib3_context()\n",
+                "    def _get_ssl_context(self):\n        if ssl is None:  # Pyodide: no TLS\n"
+                "            return None\n        return create_urllib3_context()\n")),
     ),
     "moto": Trim(
         keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
@@ -280,6 +296,15 @@ TRIM = {
         stub=(("moto/iam/aws_managed_policies.py",
                '# trimmed by site/build.py: read only with MOTO_IAM_LOAD_MANAGED_POLICIES=true\n'
                'aws_managed_policies_data = "{}"\n'),),
+    ),
+    # PyJWT whole, its jwks_client importing without ssl (Pyodide), for the same reason
+    "pyjwt": Trim(
+        keep=("jwt/**",), label="nossl",
+        why="all of it; jwks_client's `from ssl import SSLContext` (a type hint and an "
+            "optional argument) tolerates a Python without ssl",
+        patch=(("jwt/jwks_client.py", "from ssl import SSLContext\n",
+                "try:\n    from ssl import SSLContext\nexcept ImportError:  # Pyodide "
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    SSLContext = None\n"),),
     ),
     "boto3": Trim(keep=("boto3/**.py",), label="nodata",
                   why="the code, not the resource models (the lessons use clients only)"),
@@ -312,6 +337,7 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
     old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
     keep = _glob_regex(spec.keep)
     stubs = dict(spec.stub)
+    patches = list(spec.patch)
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(src) as zf:
         for info in zf.infolist():
@@ -336,6 +362,12 @@ def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
                 files[path] = stubs.pop(path).encode()
             elif keep.match(path):
                 files[path] = zf.read(info)
+    for path, old, new in patches:
+        text = files[path].decode() if path in files else ""
+        if text.count(old) != 1:
+            raise BuildError(f"{src.name}: the patch of {path} no longer applies: update TRIM "
+                             "in site/build.py to the new version's code")
+        files[path] = text.replace(old, new).encode()
     if stubs:
         raise BuildError(f"{src.name} has no {sorted(stubs)} to replace: update TRIM in "
                          "site/build.py to the new version's layout")
