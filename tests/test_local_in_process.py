@@ -141,3 +141,37 @@ def test_lesson_11_code_flow_with_pkce_in_process(no_network_no_threads):
         ch.verify_for_target(answer.body["id_token"], ch.Target.from_demo(demo), token_use="id")
         info = ch.oauth_get(demo.oauth_urls()["userinfo"], bearer=answer.body["access_token"])
         assert info.status == 200 and info.body["email"] == demo.email
+
+
+def test_what_serves_other_programs_always_listens(monkeypatch):
+    """`python -m cognito_helpers local` and the inspecting proxy are for other programs:
+    a server on loopback, even where in process is the default."""
+    from cognito_helpers.diagnosis.proxy import InspectingProxy
+
+    monkeypatch.setenv(IN_PROCESS_ENV, "1")
+    proxy = InspectingProxy().start()
+    try:
+        assert proxy.local is not None and not proxy.local.in_process
+        assert proxy.local.endpoint_url.startswith("http://127.0.0.1:")
+    finally:
+        proxy.stop()
+    import inspect
+
+    from cognito_helpers.local import console
+
+    assert "in_process=False" in inspect.getsource(console.serve_forever)
+
+
+def test_environ_is_what_a_server_would_build():
+    from cognito_helpers.local.in_process import _environ
+
+    env = _environ("post", "http://local-cognito.localhost/a%20b/%C3%A9?x=1&y=%2F",
+                   [("Content-Type", "application/json"), ("X-Amz-Target", b"A.B"),
+                    ("Content-Length", "999"), ("Host", "evil.example")], b"{}")
+    assert env["REQUEST_METHOD"] == "POST"
+    assert env["PATH_INFO"] == "/a b/\u00c3\u00a9"  # PEP 3333: the bytes, as latin-1 text
+    assert env["QUERY_STRING"] == "x=1&y=%2F"
+    assert env["CONTENT_TYPE"] == "application/json" and env["HTTP_X_AMZ_TARGET"] == "A.B"
+    assert env["CONTENT_LENGTH"] == "2"  # the body's, not a header's claim
+    assert env["HTTP_HOST"] == "local-cognito.localhost"  # the URL's host, as a server sees
+    assert env["wsgi.input"].read() == b"{}"

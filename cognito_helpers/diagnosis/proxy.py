@@ -153,7 +153,9 @@ class InspectingProxy:
         if self.upstream is None:
             from ..local import LocalCognito
 
-            self.local = LocalCognito(region=self._region, on_check=self._record_check).start()
+            # the proxy forwards over HTTP: a served local Cognito, whatever the default
+            self.local = LocalCognito(region=self._region, on_check=self._record_check,
+                                      in_process=False).start()
         self._wire = Upstream(self.backend_url, self._timeout)
         handler = make_handler(
             self.handle, lambda: self._any_host, lambda: self.endpoint_url, self._connections

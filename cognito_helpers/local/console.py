@@ -74,6 +74,7 @@ def serve_forever(
     with LocalCognito(
         region=region, host=address, port=port, on_message=_print_code, allow_remote=allow_remote,
         aws_issuer=aws_issuer,
+        in_process=False,  # served for other programs: an HTTP server, whatever the default
     ) as lc:
         # "ready" comes last, once everything it announces exists (demo pool, env file):
         # a script that waits for it may use all of it at once.
