@@ -738,6 +738,18 @@ def drop_cdn_links(out: Path) -> int:
     return dropped
 
 
+def link_lab_icon(out: Path) -> None:
+    """Give the lab's page an icon link: its index.html has none until JupyterLab's script
+    adds one, and a browser that asks first (on a reload) asks for /favicon.ico at the
+    host's root, outside the site (on GitHub Pages, another site's path)."""
+    page = out / "lab" / "index.html"
+    text = page.read_text()
+    if 'rel="icon"' not in text:
+        text = text.replace("<head>", '<head>\n    <link rel="icon" type="image/x-icon" '
+                            'href="./favicon.ico" class="idle favicon">', 1)
+        page.write_text(text)
+
+
 def site_size(out: Path) -> int:
     return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 
@@ -780,6 +792,7 @@ def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
         raise BuildError("the Voici pages no longer link FontAwesome from the CDN: check "
                          "drop_cdn_links() in site/build.py still matches what they load")
     landing_page(OUTPUT)
+    link_lab_icon(OUTPUT)
     (OUTPUT / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
     size = site_size(OUTPUT)
     seconds = time.monotonic() - started
