@@ -17,6 +17,7 @@ anywhere but the site. Chromium also resolves no other host name
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -395,8 +396,13 @@ def test_lesson_02_shows_cognitos_error_texts_in_the_page(tab: Tab, site: Server
 
 def test_lesson_11_client_credentials_returns_a_bearer_token_in_the_page(tab: Tab, site: Server):
     name = "11-client-secret-on-oauth-endpoints.ipynb"
-    _run_lesson(tab, site, name)
-    out = tab.page.evaluate(_EXECUTE, [f"lessons/{name}", (
+    path = f"lessons/{name}"
+    _open_lesson(tab, site, path)
+    # whether a later cell of the lesson fails is the per-lesson test's business: this one
+    # needs the cells up to the client-credentials call to have run
+    with contextlib.suppress(AssertionError):
+        run_all_in_lab(tab, path, timeout=COLD_START_S * 2)
+    out = tab.page.evaluate(_EXECUTE, [path, (
         "print(m2m.status, m2m.body['token_type'], m2m.body['access_token'].count('.'),"
         " len(m2m.body['access_token']) > 100)")])
     assert out.strip() == "200 Bearer 2 True", out  # a JWT, never printed in full
