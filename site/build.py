@@ -1,4 +1,4 @@
-"""Build the static site (``make site``): the apps and two lessons, running in the browser.
+"""Build the static site (``make site``): the apps and the lessons, running in the browser.
 
 Everything comes from the package registries, nothing from a CDN:
 
@@ -35,6 +35,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 SITE = Path(__file__).resolve().parent
 ROOT = SITE.parent
@@ -51,20 +52,37 @@ RUNTIME_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.was
 #: project's package, so apps/*.ipynb and the lessons run unchanged (no install cell)
 PRELOAD = ("ipywidgets", "cognito-secret-hash-lab")
 
-#: dependencies in Pyodide's lock that the site leaves out, and why that is safe:
-#: matplotlib_inline imports matplotlib only when a cell runs %matplotlib
-NOT_SHIPPED = {"matplotlib-inline": ("matplotlib",)}
+#: what the lessons' kernel (JupyterLite's lab/) loads at start besides: the local Cognito
+#: runs in the page's Python (``LocalCognito`` in process under Pyodide), and its first
+#: ``import moto`` happens inside this package, where the kernel's loading of a cell's
+#: imports cannot see it (nor its ``import rsa``: RS256 without cryptography, pure_crypto).
+#: The apps (voici/) need none of it and start without it.
+PRELOAD_LESSONS = (*PRELOAD, "boto3", "moto", "flask-cors", "pycognito", "rsa", "jupyterlab")
+
+#: dependencies named by a wheel (Pyodide's lock, or the wheel's Requires-Dist) that the
+#: site leaves out, and why that is safe:
+#: matplotlib_inline imports matplotlib only when a cell runs %matplotlib;
+#: cryptography (compiled, not on PyPI for Pyodide): the local Cognito's in-process mode
+#: signs and checks tokens in pure Python instead (cognito_helpers/local, tokens.py)
+NOT_SHIPPED = {
+    "matplotlib-inline": ("matplotlib",),
+    "moto": ("cryptography",),
+    "joserfc": ("cryptography",),
+    "pyjwt": ("cryptography",),
+}
 
 #: the project's distribution name (pyproject.toml) and the package it holds
 PROJECT = "cognito-secret-hash-lab"
 PROJECT_IMPORT = "cognito_helpers"
 
-#: the notebooks the site shows: the apps as they are, the lessons (source -> path in the site)
+#: the notebooks the site shows: the apps as they are, and every lesson (notebooks/NN-*.ipynb,
+#: in the order of their numbers, as lessons/NN-*.ipynb) but those named here, with why
 APPS = ("apps/calculator.ipynb", "apps/diagnose.ipynb")
-LESSON_03 = "notebooks/03-compute-the-hash.ipynb"
-LESSON_09 = "notebooks/09-troubleshooting.ipynb"
-SITE_03 = "lessons/03-compute-the-hash.ipynb"
-SITE_09 = "lessons/09-troubleshooting.ipynb"
+NOT_IN_BROWSER = {
+    "10-other-languages.ipynb": "it runs the same sign-in from Go, Node.js, Java and other "
+                                "languages, each a program of its own that the lesson starts "
+                                "as a subprocess, which a browser tab cannot do",
+}
 
 
 class BuildError(Exception):
@@ -165,7 +183,10 @@ def ensure_wheels(pins: dict[str, tuple[str, str]]) -> dict[str, Path]:
         missing = sorted(set(pins) - set(have))
         log(f"pip download {len(missing)} wheels from PyPI: {', '.join(missing)}")
         run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--only-binary=:all:", "--python-version", "3.13", "--implementation", "py",
+             # CPython 3.13's tags, so that the two manylinux pins (trimmed to their
+             # pure-Python code, see TRIM) are found; the other pins are py3-none-any
+             "--only-binary=:all:", "--python-version", "3.13", "--implementation", "cp",
+             "--abi", "cp313", "--platform", "manylinux_2_17_x86_64",
              "--require-hashes", "-r", str(SITE / "kernel-wheels.txt"), "-d", str(CACHE)])
         have = cached()
         if set(have) != set(pins):
@@ -221,6 +242,186 @@ def placeholder_wheel(dest: Path, name: str, version: str, why: str) -> Path:
     return whl
 
 
+# -- trimmed wheels -------------------------------------------------------------------------
+
+
+class Trim(NamedTuple):
+    """How the site cuts a pinned PyPI wheel down to what the page uses.
+
+    ``keep``: the files kept, as globs over the wheel's paths (``*`` within one path
+    segment, ``**`` across any); the ``.dist-info`` is always kept, its RECORD rewritten.
+    ``stub``: files whose text is replaced (a module imported for data the page never
+    reads). ``patch``: (file, old, new) exact replacements, each of which must apply.
+    The trimmed wheel is named ``<version>+<label>``, tagged ``py3-none-any``.
+    """
+
+    keep: tuple[str, ...]
+    label: str
+    why: str
+    stub: tuple[tuple[str, str], ...] = ()
+    patch: tuple[tuple[str, str, str], ...] = ()
+
+
+#: moto's packages the cognito-idp backend, moto's core and its WSGI app (moto_server) import (moto.core.responses
+#: registers every call with IAM, whose models import S3, STS, EventBridge, CloudWatch)
+MOTO_PACKAGES = ("core", "cognitoidp", "utilities", "moto_api", "moto_server", "iam", "s3", "sts", "events",
+                 "cloudwatch")
+
+TRIM = {
+    "botocore": Trim(
+        keep=("botocore/**.py", "botocore/data/*.json", "botocore/data/cognito-idp/**"),
+        label="cognitoidp",
+        why="the code and the data botocore loads at start (endpoints, partitions, retry and "
+            "default configuration), and cognito-idp's models; no other service's",
+        # Pyodide has no ssl module (its build leaves it out); urllib3 then defines no `ssl`
+        # name, which httpsession imports at module level. The page never opens a TLS
+        # connection (the local Cognito answers in process), so `ssl` may be None there.
+        # cognito_helpers.no_ssl does the same at run time, but only once cognito_helpers
+        # is imported: lesson 04 imports pycognito (so boto3, botocore, PyJWT) before it.
+        patch=(("botocore/httpsession.py", "    is_ipaddress,\n    ssl,\n)\n",
+                "    is_ipaddress,\n)\n\ntry:\n    import ssl\nexcept ImportError:  # Pyodide "
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    ssl = None\n"),
+               # and its HTTP session, which the in-process Cognito never sends on, makes no
+               # TLS context there
+               ("botocore/httpsession.py",
+                "    def _get_ssl_context(self):\n        return create_urllib3_context()\n",
+                "    def _get_ssl_context(self):\n        if ssl is None:  # Pyodide: no TLS\n"
+                "            return None\n        return create_urllib3_context()\n")),
+    ),
+    "moto": Trim(
+        keep=("moto/*.py", *(f"moto/{pkg}/**" for pkg in MOTO_PACKAGES)),
+        label="cognitoidp",
+        why="moto's core and the services its Cognito backend imports",
+        # 5 MB of AWS managed policies, parsed only with MOTO_IAM_LOAD_MANAGED_POLICIES set
+        stub=(("moto/iam/aws_managed_policies.py",
+               '# trimmed by site/build.py: read only with MOTO_IAM_LOAD_MANAGED_POLICIES=true\n'
+               'aws_managed_policies_data = "{}"\n'),),
+    ),
+    # PyJWT whole, its jwks_client importing without ssl (Pyodide), for the same reason
+    "pyjwt": Trim(
+        keep=("jwt/**",), label="nossl",
+        why="all of it; jwks_client's `from ssl import SSLContext` (a type hint and an "
+            "optional argument) tolerates a Python without ssl",
+        patch=(("jwt/jwks_client.py", "from ssl import SSLContext\n",
+                "try:\n    from ssl import SSLContext\nexcept ImportError:  # Pyodide "
+                "(trimmed by cognito-secret-hash-lab site/build.py)\n    SSLContext = None\n"),),
+    ),
+    "boto3": Trim(keep=("boto3/**.py",), label="nodata",
+                  why="the code, not the resource models (the lessons use clients only)"),
+    "markupsafe": Trim(keep=("markupsafe/**.py", "markupsafe/py.typed"), label="purepy",
+                       why="the pure-Python code; the compiled _speedups is for CPython"),
+    "pyyaml": Trim(keep=("yaml/**.py",), label="purepy",
+                   why="the pure-Python code; the compiled _yaml (LibYAML) is for CPython"),
+}
+
+#: the fixed time of every file in a wheel the site writes (the zip format starts in 1980)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern:
+    def one(glob: str) -> str:
+        out = re.escape(glob).replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
+        return f"(?:{out})"
+    return re.compile("(?:" + "|".join(one(g) for g in patterns) + r")\Z")
+
+
+def _record_line(path: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{path},sha256={digest},{len(data)}"
+
+
+def trim_wheel(src: Path, spec: Trim, dest: Path) -> Path:
+    """``src`` cut down by ``spec`` into ``dest``: the same bytes for the same inputs."""
+    name, version = src.name.split("-")[:2]
+    new_version = f"{version}+{spec.label}"
+    old_info, new_info = f"{name}-{version}.dist-info", f"{name}-{new_version}.dist-info"
+    keep = _glob_regex(spec.keep)
+    stubs = dict(spec.stub)
+    patches = list(spec.patch)
+    files: dict[str, bytes] = {}
+    with zipfile.ZipFile(src) as zf:
+        for info in zf.infolist():
+            path = info.filename
+            if info.is_dir() or "__pycache__/" in path:
+                continue
+            if path.startswith(f"{old_info}/"):
+                rel = path.split("/", 1)[1]
+                if rel == "RECORD":
+                    continue
+                data = zf.read(info)
+                if rel == "METADATA":
+                    data = re.sub(rb"(?m)^Version: .*$", f"Version: {new_version}".encode(),
+                                  data, count=1)
+                elif rel == "WHEEL":
+                    data = re.sub(rb"(?m)^(Tag|Root-Is-Purelib|Generator): .*\n", b"", data)
+                    data = data.rstrip(b"\n") + (
+                        b"\nGenerator: cognito-secret-hash-lab site/build.py (trimmed)"
+                        b"\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+                files[f"{new_info}/{rel}"] = data
+            elif path in stubs:
+                files[path] = stubs.pop(path).encode()
+            elif keep.match(path):
+                files[path] = zf.read(info)
+    for path, old, new in patches:
+        text = files[path].decode() if path in files else ""
+        if text.count(old) != 1:
+            raise BuildError(f"{src.name}: the patch of {path} no longer applies: update TRIM "
+                             "in site/build.py to the new version's code")
+        files[path] = text.replace(old, new).encode()
+    if stubs:
+        raise BuildError(f"{src.name} has no {sorted(stubs)} to replace: update TRIM in "
+                         "site/build.py to the new version's layout")
+    record = [_record_line(p, files[p]) for p in sorted(files)]
+    files[f"{new_info}/RECORD"] = ("\n".join([*record, f"{new_info}/RECORD,,"]) + "\n").encode()
+    whl = dest / f"{name}-{new_version}-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, files[path])
+    return whl
+
+
+TRIMMED_PINS = SITE / "trimmed-wheels.txt"
+
+
+def content_digest(whl: Path) -> str:
+    """The sha256 of a wheel's RECORD, which lists every file's own sha256: what the wheel
+    holds, whatever zlib compressed it (the wheel's own sha256, in the lock, may differ
+    from one machine's zlib to another's; on one machine it is the same every build)."""
+    with zipfile.ZipFile(whl) as zf:
+        record = next(n for n in zf.namelist() if n.endswith(".dist-info/RECORD"))
+        return hashlib.sha256(zf.read(record)).hexdigest()
+
+
+def trim_wheels(wheels: dict[str, Path], dest: Path, *, record: bool = False) -> dict[str, Path]:
+    """Every wheel TRIM names replaced by its trimmed copy (written to ``dest``), each
+    checked against site/trimmed-wheels.txt (``record``: rewrite that file instead)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    out = dict(wheels)
+    for name, spec in TRIM.items():
+        if name not in wheels:
+            raise BuildError(f"TRIM names {name}, which kernel-wheels.txt does not pin")
+        out[name] = trim_wheel(wheels[name], spec, dest)
+    digests = {out[name].name: content_digest(out[name]) for name in sorted(TRIM)}
+    lines = [f"{whl} --content-sha256={digest}" for whl, digest in digests.items()]
+    if record:
+        header = [ln for ln in TRIMMED_PINS.read_text().splitlines() if ln.startswith("#")]
+        TRIMMED_PINS.write_text("\n".join([*header, *lines]) + "\n")
+        log(f"recorded {len(lines)} trimmed wheels in {TRIMMED_PINS.name}")
+    pinned = [ln for ln in TRIMMED_PINS.read_text().splitlines()
+              if ln.strip() and not ln.startswith("#")]
+    if sorted(pinned) != sorted(lines):
+        diff = sorted(set(lines) ^ set(pinned))
+        raise BuildError(
+            f"the trimmed wheels differ from {TRIMMED_PINS.name} ({'; '.join(diff)}): if TRIM "
+            "or a pin changed on purpose, run '.venv-site/bin/python site/build.py "
+            "--record-trimmed' and commit the file")
+    return out
+
+
 # -- the Pyodide distribution ---------------------------------------------------------------
 
 
@@ -230,6 +431,34 @@ def lock_entry(whl: Path, name: str, version: str, imports: list[str], depends: 
         "sha256": sha256(whl), "package_type": "package", "imports": imports,
         "depends": depends, "unvendored_tests": False,
     }
+
+
+def wheel_imports_and_depends(whl: Path) -> tuple[list[str], list[str]]:
+    """A wheel's top-level import names and the distributions it requires in the page
+    (Requires-Dist, markers evaluated for Pyodide's CPython 3.13, no extras)."""
+    from packaging.requirements import Requirement
+
+    env = {"python_version": "3.13", "python_full_version": "3.13.2", "sys_platform": "emscripten",
+           "platform_system": "Emscripten", "implementation_name": "cpython",
+           "platform_python_implementation": "CPython", "os_name": "posix", "extra": ""}
+    with zipfile.ZipFile(whl) as zf:
+        names = zf.namelist()
+        info = next(n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info"))
+        metadata = zf.read(f"{info}/METADATA").decode()
+        top = f"{info}/top_level.txt"
+        if top in names:
+            imports = [ln.strip() for ln in zf.read(top).decode().splitlines() if ln.strip()]
+        else:
+            imports = sorted({n.split("/")[0].removesuffix(".py") for n in names
+                              if not n.split("/")[0].endswith(".dist-info")
+                              and (n.endswith(".py") or "/" in n)})
+    depends = []
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:"):
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker is None or req.marker.evaluate(env):
+                depends.append(normalize(req.name))
+    return sorted(i for i in imports if not i.startswith("_")), sorted(set(depends))
 
 
 def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Path) -> dict:
@@ -246,18 +475,34 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
         shutil.copy2(whl, dest / whl.name)
         if name in packages:
             entry = copy.deepcopy(packages[name])
-            if entry["version"] != pins[name][0] or entry["file_name"] != whl.name:
+            # a trimmed wheel has a name of its own; the version it was cut from is the lock's
+            if entry["version"] != pins[name][0] or (
+                    name not in TRIM and entry["file_name"] != whl.name):
                 raise BuildError(
-                    f"kernel-wheels.txt pins {whl.name}, but Pyodide's lock names "
+                    f"kernel-wheels.txt pins {name} {pins[name][0]}, but Pyodide's lock names "
                     f"{entry['file_name']}: pin the lock's version (its sha256 from PyPI)."
                 )
+            entry["file_name"] = whl.name
+            entry["version"] = wheel_name_version(whl)[1]
             entry["sha256"] = sha256(dest / whl.name)  # PyPI's file, not Pyodide's rebuild
             entry["depends"] = [d for d in entry["depends"] if d not in NOT_SHIPPED.get(name, ())]
             lock["packages"][name] = entry
+        elif name not in ("comm", "ipywidgets"):  # those two: below, as the kernel wants them
+            imports, depends = wheel_imports_and_depends(whl)
+            lock["packages"][name] = lock_entry(
+                dest / whl.name, name, wheel_name_version(whl)[1], imports,
+                [d for d in depends if d not in NOT_SHIPPED.get(name, ())])
     # in Pyodide's lock, ipython depends on its sqlite3 module, which is not on PyPI
     sqlite = placeholder_wheel(dest, "sqlite3", "1.0.0",
                                "placeholder: no sqlite3 in this site's browser Python")
     lock["packages"]["sqlite3"] = lock_entry(sqlite, "sqlite3", "1.0.0", [], [])
+    # lesson 01 checks the JupyterLab it runs in: here that is JupyterLite's lab app, the
+    # front end of this JupyterLab version, and no Python package; the placeholder says so
+    lab = lab_frontend_version()
+    placeholder = placeholder_wheel(
+        dest, "jupyterlab", lab, f"placeholder: this page's JupyterLab is JupyterLite's lab "
+        f"app, the front end of JupyterLab {lab}, with no server and no Python package")
+    lock["packages"]["jupyterlab"] = lock_entry(placeholder, "jupyterlab", lab, [], [])
     # not in Pyodide's lock: comm (the kernel and ipywidgets), ipywidgets, the project
     lock["packages"]["comm"] = lock_entry(wheels["comm"], "comm", pins["comm"][0], ["comm"], [])
     # widgetsnbextension is the kernel's own empty stand-in, from its labextension's pypi/
@@ -278,6 +523,18 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
                 raise BuildError(f"{entry['name']} depends on {dep}, which the site does not ship")
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     return lock
+
+
+def lab_frontend_version() -> str:
+    """The JupyterLab version whose front end JupyterLite's lab app is built from."""
+    import tarfile
+
+    import jupyterlite_core
+
+    app = next(Path(jupyterlite_core.__file__).parent.glob("jupyterlite-app-*.tgz"))
+    with tarfile.open(app) as tf:
+        package = json.load(tf.extractfile("package/lab/package.json"))
+    return package["resolutions"]["@jupyterlab/application"].lstrip("~^")
 
 
 def kernel_pypi_dir() -> Path:
@@ -302,84 +559,64 @@ def _md(text: str) -> dict:
 IN_BROWSER = (
     "> **Running in your browser.** This page's Python is "
     "[Pyodide](https://pyodide.org) (CPython compiled to WebAssembly), with this project's "
-    "package `cognito_helpers` already installed: *Run → Run All Cells* works as it is. "
-    "Nothing you type leaves the page. There is no local Cognito here (its engine, moto, "
-    "does not run in the browser): the lessons that talk to one run on your machine with "
-    "`make lab`."
+    "package `cognito_helpers`, boto3 and the local Cognito already installed: the local "
+    "Cognito runs inside this page, and *Run → Run All Cells* works as it is. Nothing you "
+    "type leaves the page; what you change is kept in this browser's storage. The same "
+    "lesson runs on your machine with `make lab`."
 )
 
 
-def lesson_03() -> dict:
-    """notebook 03 with a note on where it runs; a cell that starts a local Cognito (which
-    cannot run in the page) becomes a note saying where to run it."""
-    nb = json.loads((ROOT / LESSON_03).read_text())
-    cells = []
-    for cell in nb["cells"]:
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if cell["cell_type"] == "code" and "LocalCognito(" in src:
-            cells.append(_md(
-                "> **On your machine.** The lesson runs this step on the local Cognito, "
-                "which does not run in the browser: open `notebooks/03-compute-the-hash.ipynb` "
-                "with `make lab` to see Cognito's answer live."
-            ))
-            continue
-        cells.append(cell)
-    cells.insert(1, _md(IN_BROWSER))
-    nb["cells"] = cells
-    return nb
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _heading(cell: dict) -> str:
-    src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    src = _source(cell)
     return src.splitlines()[0].strip() if cell["cell_type"] == "markdown" and src else ""
 
 
-def lesson_09() -> dict:
-    """notebook 09's explain / fingerprint part: everything but the live causes on the local
-    Cognito (from "## Every cause, live" up to "## Exercises") and the imports of botocore."""
-    nb = json.loads((ROOT / LESSON_09).read_text())
-    heads = [_heading(c) for c in nb["cells"]]
-    try:
-        start = next(i for i, h in enumerate(heads) if h.startswith("## Every cause"))
-        end = next(i for i, h in enumerate(heads) if h.startswith("## Exercises"))
-    except StopIteration:
-        raise BuildError(
-            f"{LESSON_09} has no '## Every cause ...' or '## Exercises' heading: the site keeps "
-            "the cells before the first and from the second on; update lesson_09() in "
-            "site/build.py to the notebook's new sections."
-        ) from None
-    on_your_machine = _md(
-        "## Every cause, live: on your machine\n\n"
-        "The full lesson reproduces each cause on the local Cognito and confirms the fix "
-        "with `ch.verify_flow`. The local Cognito does not run in the browser: open "
-        "`notebooks/09-troubleshooting.ipynb` with `make lab` for that part."
-    )
-    cells = [*nb["cells"][:start], on_your_machine, *nb["cells"][end:]]
-    for cell in cells:
-        if cell["cell_type"] != "code":
-            continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        kept = [ln for ln in src.splitlines() if not re.match(r"\s*(from|import)\s+boto", ln)]
-        cell["source"] = "\n".join(kept).strip("\n")
-    cells.insert(1, _md(IN_BROWSER + " This page holds the part of lesson 09 that needs "
-                        "none: the troubleshooting form, `ch.explain`, `ch.fingerprint` and "
-                        "the exercises."))
-    nb["cells"] = cells
+def lesson_files() -> list[Path]:
+    """Every lesson of notebooks/, in its reading order (the number its name starts with)."""
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def lesson_title(path: Path) -> str:
+    cells = json.loads(path.read_text())["cells"]
+    title = next((_heading(c) for c in cells if _heading(c).startswith("# ")), path.stem)
+    return title.lstrip("# ").strip()
+
+
+def site_lesson(path: Path) -> dict:
+    """A lesson as the site shows it: the notebook as committed (its outputs too, so the
+    page shows them before anything runs), with a note under its title on where it runs."""
+    nb = json.loads(path.read_text())
+    title = next((i for i, c in enumerate(nb["cells"]) if _heading(c).startswith("# ")), -1)
+    nb["cells"].insert(title + 1, _md(IN_BROWSER))
     return nb
 
 
 #: the project's documents the site ships as they are (the lessons link them for sources)
 DOCS = ("docs/facts.md", "docs/glossary.md")
 
+#: other files a lesson reads (lesson 01 checks the installed versions against these bounds)
+EXTRAS = ("requirements.txt",)
+
 #: a Markdown inline link (not an image): [text](url)
 MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>[^()\s]+)\)")
+
+
+def shipped_lessons() -> dict[str, str]:
+    """The lessons the site ships: repository path -> path in the site, in reading order."""
+    return {f"notebooks/{p.name}": f"lessons/{p.name}" for p in lesson_files()
+            if p.name not in NOT_IN_BROWSER}
 
 
 def shipped() -> dict[str, str]:
     """Every file of the repository the site holds: repository path -> path in the site."""
     files = {app: app for app in APPS}
-    files.update({LESSON_03: SITE_03, LESSON_09: SITE_09})
+    files.update(shipped_lessons())
     files.update({doc: doc for doc in DOCS})
+    files.update({extra: extra for extra in EXTRAS})
     return files
 
 
@@ -421,44 +658,67 @@ def write_contents(dest: Path) -> None:
         (dest / folder).mkdir(parents=True)
     for app in APPS:
         shutil.copy2(ROOT / app, dest / app)
-    for repo_path, nb in ((LESSON_03, lesson_03()), (LESSON_09, lesson_09())):
-        nb = _localize_notebook(nb, repo_path, files)
+    for repo_path in shipped_lessons():
+        nb = _localize_notebook(site_lesson(ROOT / repo_path), repo_path, files)
         (dest / files[repo_path]).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
     for doc in DOCS:
         text = localize_links((ROOT / doc).read_text(encoding="utf-8"), doc, files)
         (dest / files[doc]).write_text(text, encoding="utf-8")
+    for extra in EXTRAS:
+        shutil.copy2(ROOT / extra, dest / files[extra])
 
 
 # -- the site -------------------------------------------------------------------------------
 
 
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+
 def write_lite_config(lite: Path) -> None:
+    """The site's jupyter-lite.json (PRELOAD), and lab/'s, whose kernel loads PRELOAD_LESSONS.
+
+    JupyterLite merges an app's own jupyter-lite.json over the site's, a plugin's settings
+    key by key: lab/'s therefore repeats the kernel's whole settings, packages changed."""
     config = json.loads((SITE / "jupyter-lite.json").read_text())
-    settings = config["jupyter-config-data"]["litePluginSettings"][
-        "@jupyterlite/pyodide-kernel-extension:kernel"]
+    settings = config["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
     settings["loadPyodideOptions"]["packages"] = list(PRELOAD)
     (lite / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+    lessons = copy.deepcopy(settings)
+    lessons["loadPyodideOptions"]["packages"] = list(PRELOAD_LESSONS)
+    lab = {"jupyter-lite-schema-version": 0,
+           "jupyter-config-data": {"litePluginSettings": {KERNEL_PLUGIN: lessons}}}
+    (lite / "lab").mkdir(exist_ok=True)
+    (lite / "lab" / "jupyter-lite.json").write_text(json.dumps(lab, indent=2) + "\n")
 
 
-def local_lessons() -> list[tuple[str, str]]:
-    """(file name, title) of every lesson in notebooks/ but 03, which the site has whole:
-    they need the local Cognito (09 in part), so they run with ``make lab``."""
-    lessons = []
-    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-        if path.name == Path(LESSON_03).name:
-            continue
-        cells = json.loads(path.read_text())["cells"]
-        title = next((_heading(c) for c in cells if _heading(c).startswith("# ")), path.stem)
-        lessons.append((path.name, title.lstrip("# ").strip()))
-    return lessons
+#: where a lesson the site does not ship can be read: the repository's page for it when the
+#: build knows the repository (GitHub Actions sets these), else its path in a clone
+def repository_link(repo_path: str) -> str:
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if server and repo:
+        ref = os.environ.get("GITHUB_SHA") or "HEAD"
+        url = f"{server}/{repo}/blob/{ref}/{repo_path}"
+        return f'<a href="{html.escape(url)}"><code>{html.escape(repo_path)}</code></a>'
+    return f"<code>{html.escape(repo_path)}</code> in the repository"
 
 
 def landing_page(out: Path) -> None:
-    lessons = "\n".join(
-        f'    <li><code>notebooks/{html.escape(name)}</code>: {html.escape(title)}</li>'
-        for name, title in local_lessons()
-    )
-    page = (SITE / "index.html").read_text().replace("<!-- LOCAL_ONLY -->", lessons)
+    """index.html with the lessons in their order: each a link into the site's lab, or,
+    for a lesson the site does not ship, why and where to run it."""
+    here, elsewhere = [], []
+    for path in lesson_files():
+        number, title = path.name[:2], html.escape(lesson_title(path))
+        if path.name in NOT_IN_BROWSER:
+            elsewhere.append(
+                f'    <li id="lesson-{number}-elsewhere">{title}: not in the browser, '
+                f"because {html.escape(NOT_IN_BROWSER[path.name])}. Read it, and run it with "
+                f"<code>make lab</code>: {repository_link('notebooks/' + path.name)}.</li>")
+        else:
+            here.append(f'    <li><a id="lesson-{number}" href="lab/index.html?path=lessons/'
+                        f'{html.escape(path.name)}">{title}</a></li>')
+    page = (SITE / "index.html").read_text()
+    page = page.replace("<!-- LESSONS -->", "\n".join(here))
+    page = page.replace("<!-- NOT_IN_BROWSER -->", "\n".join(elsewhere))
     (out / "index.html").write_text(page)
 
 
@@ -478,18 +738,31 @@ def drop_cdn_links(out: Path) -> int:
     return dropped
 
 
+def link_lab_icon(out: Path) -> None:
+    """Give the lab's page an icon link: its index.html has none until JupyterLab's script
+    adds one, and a browser that asks first (on a reload) asks for /favicon.ico at the
+    host's root, outside the site (on GitHub Pages, another site's path)."""
+    page = out / "lab" / "index.html"
+    text = page.read_text()
+    if 'rel="icon"' not in text:
+        text = text.replace("<head>", '<head>\n    <link rel="icon" type="image/x-icon" '
+                            'href="./favicon.ico" class="idle favicon">', 1)
+        page.write_text(text)
+
+
 def site_size(out: Path) -> int:
     return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 
 
-def build(*, clean: bool = False) -> dict:
+def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     started = time.monotonic()
     if clean:
         shutil.rmtree(BUILD, ignore_errors=True)
     BUILD.mkdir(exist_ok=True)
     npm = ensure_pyodide()
     pins = read_pins()
-    wheels = ensure_wheels(pins)
+    pypi = ensure_wheels(pins)
+    wheels = trim_wheels(pypi, BUILD / "trimmed", record=record_trimmed)
     project = build_project_wheel(BUILD / "wheel")
     lite = BUILD / "lite"
     shutil.rmtree(lite, ignore_errors=True)
@@ -519,12 +792,15 @@ def build(*, clean: bool = False) -> dict:
         raise BuildError("the Voici pages no longer link FontAwesome from the CDN: check "
                          "drop_cdn_links() in site/build.py still matches what they load")
     landing_page(OUTPUT)
+    link_lab_icon(OUTPUT)
     (OUTPUT / ".nojekyll").write_text("")  # GitHub Pages: serve _-prefixed paths as they are
     size = site_size(OUTPUT)
     seconds = time.monotonic() - started
     runtime = sum((OUTPUT / "static" / "pyodide" / name).stat().st_size for name in RUNTIME_FILES)
     summary = {"seconds": round(seconds, 2), "voici_seconds": round(voici_seconds, 2),
-               "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"])}
+               "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"]),
+               "trimmed": {name: {"from_bytes": pypi[name].stat().st_size,
+                                  "bytes": wheels[name].stat().st_size} for name in TRIM}}
     (BUILD / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s (voici build {voici_seconds:.1f} s): "
         f"{size / 1e6:.1f} MB, Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
@@ -534,9 +810,11 @@ def build(*, clean: bool = False) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clean", action="store_true", help="rebuild site/_build from scratch")
+    parser.add_argument("--record-trimmed", action="store_true",
+                        help="rewrite site/trimmed-wheels.txt from this build's trimmed wheels")
     args = parser.parse_args(argv)
     try:
-        build(clean=args.clean)
+        build(clean=args.clean, record_trimmed=args.record_trimmed)
     except BuildError as exc:
         print(f"site: build failed: {exc}", file=sys.stderr)
         return 1

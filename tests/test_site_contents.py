@@ -43,8 +43,26 @@ def _documents(contents: Path) -> list[Path]:
 
 def test_the_site_ships_the_lessons_apps_and_the_sources_page(contents: Path) -> None:
     names = {p.relative_to(contents).as_posix() for p in _documents(contents)}
-    assert {"apps/calculator.ipynb", "apps/diagnose.ipynb", "lessons/03-compute-the-hash.ipynb",
-            "lessons/09-troubleshooting.ipynb", "docs/facts.md", "docs/glossary.md"} <= names
+    assert {"apps/calculator.ipynb", "apps/diagnose.ipynb", "docs/facts.md",
+            "docs/glossary.md"} <= names
+    lessons = sorted(n for n in names if n.startswith("lessons/"))
+    # every lesson of notebooks/ but 10 (other languages: subprocesses), in their order
+    expected = [f"lessons/{p.name}" for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+                if not p.name.startswith("10-")]
+    assert lessons == expected and len(lessons) == 10
+
+
+def test_a_shipped_lesson_is_the_committed_notebook_with_a_note_under_its_title(
+        contents: Path) -> None:
+    for site_path in sorted((contents / "lessons").glob("*.ipynb")):
+        shipped = json.loads(site_path.read_text())["cells"]
+        committed = json.loads((ROOT / "notebooks" / site_path.name).read_text())["cells"]
+        assert len(shipped) == len(committed) + 1
+        note = "".join(shipped[1]["source"])
+        assert note.startswith("> **Running in your browser.**") and "make lab" in note
+        # code cells and their committed outputs are as they are in the repository
+        code = [c for c in shipped if c["cell_type"] == "code"]
+        assert code == [c for c in committed if c["cell_type"] == "code"], site_path.name
 
 
 def test_every_relative_link_in_the_site_resolves_inside_it(contents: Path) -> None:
@@ -70,11 +88,13 @@ def test_every_relative_link_in_the_site_resolves_inside_it(contents: Path) -> N
 def test_a_link_to_a_file_the_site_lacks_names_it_in_the_repository(build) -> None:
     files = build.shipped()
     text = build.localize_links(
-        "see [lesson 02](02-reproduce-the-error.ipynb), [the facts](../docs/facts.md#lockout), "
+        "see [lesson 10](10-other-languages.ipynb), [02](02-reproduce-the-error.ipynb), "
+        "[the facts](../docs/facts.md#lockout), "
         "[the README](../README.md#the-local-cognito), [AWS](https://docs.aws.amazon.com/x) "
         "and [below](#exercises)",
         "notebooks/09-troubleshooting.ipynb", files)
-    assert "lesson 02 (`notebooks/02-reproduce-the-error.ipynb` in the repository)" in text
+    assert "lesson 10 (`notebooks/10-other-languages.ipynb` in the repository)" in text
+    assert "[02](02-reproduce-the-error.ipynb)" in text  # a shipped sibling lesson
     assert "the README (`README.md` in the repository)" in text
     assert "[the facts](../docs/facts.md#lockout)" in text
     assert "[AWS](https://docs.aws.amazon.com/x)" in text and "[below](#exercises)" in text
@@ -84,9 +104,17 @@ def test_a_link_to_a_file_the_site_lacks_names_it_in_the_repository(build) -> No
     assert moved == "[03](../lessons/03-compute-the-hash.ipynb#the-formula)"
 
 
-def test_the_landing_page_links_the_lessons_by_their_site_paths(build, contents: Path) -> None:
-    page = (ROOT / "site" / "index.html").read_text()
-    for site_path in (build.SITE_03, build.SITE_09):
+def test_the_landing_page_links_the_lessons_by_their_site_paths(build, contents: Path,
+                                                                 tmp_path: Path) -> None:
+    build.landing_page(tmp_path)
+    page = (tmp_path / "index.html").read_text()
+    positions = []
+    for site_path in build.shipped_lessons().values():
         assert f"path={site_path}" in page
         assert (contents / site_path).is_file()
         json.loads((contents / site_path).read_text())  # a notebook JupyterLite can open
+        positions.append(page.index(f"path={site_path}"))
+    assert positions == sorted(positions)  # in the lessons' order
+    # lesson 10 is named with why it is not here and where to run it
+    assert 'id="lesson-10-elsewhere"' in page and "subprocess" in page
+    assert "notebooks/10-other-languages.ipynb" in page and "make lab" in page

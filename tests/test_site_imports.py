@@ -1,11 +1,12 @@
-"""What the static site runs in the browser imports without boto3, moto or the rest.
+"""What the static site's apps run in the browser imports without boto3, moto or the rest.
 
-The site (``make site``, ``site/build.py``) runs this package in Pyodide, where
-boto3 and moto are not installed (moto cannot run there at all). The calculator,
-the diagnosis form, ``explain``/``fingerprint`` and the exercise checks of lessons
-03 and 09 must import and work with only the standard library and ipywidgets, so
-this test runs them in a fresh interpreter where the other dependencies cannot be
-imported, and fails naming any module that tried.
+The site (``make site``, ``site/build.py``) runs this package in Pyodide. Its lessons'
+kernel loads boto3, moto and the local Cognito (PRELOAD_LESSONS), but the apps' pages
+(Voici) load only this package and ipywidgets (PRELOAD), so they start as fast as a
+trivial page. The calculator, the diagnosis form, ``explain``/``fingerprint`` and the
+exercise checks of lessons 03 and 09 must import and work with only the standard library
+and ipywidgets, so this test runs them in a fresh interpreter where the other
+dependencies cannot be imported, and fails naming any module that tried.
 """
 
 from __future__ import annotations

@@ -316,3 +316,106 @@ def run_all_in_lab(tab: Tab, path: str, *, timeout: float = 180.0) -> dict:
     assert state is not None
     assert not state["errors"], f"a cell raised in the browser: {state['errors']}"
     return state
+
+
+# -- a lesson's outputs against the committed ones, as nbval compares them -----------------
+
+# Every code cell of the notebook panel whose file is `path`: its source and its outputs as
+# nbformat JSON (the model JupyterLab would save). Runs in the page.
+_CODE_CELLS = """(path) => {
+  const app = window.jupyterapp;
+  const panel = Array.from(app.shell.widgets('main')).find(
+    w => w.context && w.context.path === path && w.content);
+  return panel.content.widgets.filter(c => c.model.type === 'code').map(c => ({
+    source: c.model.sharedModel.getSource(),
+    outputs: c.model.outputs.toJSON(),
+  }));
+}"""
+
+
+def page_code_cells(tab: Tab, path: str) -> list[dict]:
+    """What the page holds for each code cell of ``path``: ``source`` and ``outputs``."""
+    return tab.page.evaluate(_CODE_CELLS, path)
+
+
+def nbval_sanitizer(cfg: Path) -> Any:
+    """A function that sanitizes a string as ``--nbval-sanitize-with cfg`` does: nbval's own
+    parser of the file, its regex/replace pairs applied in file order."""
+    import re
+
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns(cfg.read_text())
+
+    def sanitize(s: Any) -> Any:
+        if not isinstance(s, str):
+            return s
+        for regex, replace in patterns:
+            s = re.sub(regex, replace, s)
+        return s
+
+    return sanitize
+
+
+# the keys nbval leaves out of a comparison (nbval.plugin.IPyNbFile.skip_compare, no nbdime)
+NBVAL_SKIP_COMPARE = ("metadata", "traceback", "prompt_number", "output_type", "name",
+                      "execution_count", "application/vnd.jupyter.widget-view+json",
+                      "image/png", "image/jpeg")
+
+
+def _nbval_view(outputs: list[dict], sanitize: Any) -> dict[str, list]:
+    """Outputs as nbval compares them: streams coalesced by name, then every key but the
+    skipped ones (a display's MIME types flattened) -> its sanitized values, in order."""
+    import nbformat
+    from nbval.plugin import coalesce_streams, transform_streams_for_comparison
+
+    def joined(out: dict) -> dict:  # nbformat.read joins multi-line strings; so does this
+        out = dict(out)
+        if isinstance(out.get("text"), list):
+            out["text"] = "".join(out["text"])
+        if "data" in out:
+            out["data"] = {k: "".join(v) if isinstance(v, list) else v
+                           for k, v in out["data"].items()}
+        return out
+
+    nodes = coalesce_streams([nbformat.from_dict(joined(o)) for o in outputs])
+    view: dict[str, list] = {}
+    for out in transform_streams_for_comparison(nodes):
+        for key, value in out.items():
+            if key in NBVAL_SKIP_COMPARE:
+                continue
+            if key == "data":
+                for mime, data in value.items():
+                    if mime not in NBVAL_SKIP_COMPARE:
+                        text = "".join(data) if isinstance(data, list) else data
+                        view.setdefault(mime, []).append(sanitize(text))
+            else:
+                text = "".join(value) if isinstance(value, list) else value
+                view.setdefault(key, []).append(sanitize(text))
+    return view
+
+
+def nbval_mismatches(committed: dict, page_cells: list[dict], sanitize: Any) -> list[str]:
+    """Each code cell whose outputs in the page differ from the committed ones under nbval's
+    rules (its markers honoured: NBVAL_SKIP, NBVAL_IGNORE_OUTPUT), as a readable line."""
+    from nbval.plugin import find_comment_markers, find_metadata_tags
+
+    code = [c for c in committed["cells"] if c["cell_type"] == "code"]
+    if len(code) != len(page_cells):
+        return [f"the page has {len(page_cells)} code cells, the notebook {len(code)}"]
+    problems = []
+    for n, (ref, got) in enumerate(zip(code, page_cells, strict=True), 1):
+        source = "".join(ref["source"]) if isinstance(ref["source"], list) else ref["source"]
+        options = dict([*find_comment_markers(source),
+                        *find_metadata_tags(ref.get("metadata", {}))])
+        if got["source"] != source:
+            problems.append(f"cell {n}: the page's source is not the notebook's")
+            continue
+        if options.get("skip") or options.get("check") is False:
+            continue
+        want, have = _nbval_view(ref.get("outputs", []), sanitize), _nbval_view(
+            got["outputs"], sanitize)
+        if want != have:
+            first = source.strip().splitlines()[0] if source.strip() else ""
+            problems.append(f"cell {n} ({first[:60]!r}): committed {want!r}\n    page {have!r}")
+    return problems
