@@ -40,6 +40,7 @@ __all__ = [
     "have_cryptography",
     "install_pyjwt_rs256",
     "lab_signing_key",
+    "sign_rs256",
 ]
 
 _KEYS_FILE = Path(__file__).with_name("lab_rsa_keys.json")
@@ -108,11 +109,31 @@ class LabKey:
     def e(self) -> int:
         return int(self.private.e)
 
+    def public_key(self) -> Any:
+        """The public half, a python-rsa key (named as ``cryptography``'s keys name it)."""
+        return self.public
+
     def sign_rs256(self, message: bytes) -> bytes:
         """RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 8.2), by python-rsa."""
-        import rsa
+        return sign_rs256(message, self.private)
 
-        return bytes(rsa.sign(message, self.private, "SHA-256"))
+
+def sign_rs256(message: bytes, private: Any) -> bytes:
+    """RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 8.2.1) by a python-rsa private key.
+
+    The same bytes as ``rsa.sign(message, private, "SHA-256")``, 3-4 times sooner:
+    ``rsa.sign`` raises the padded digest to ``d`` modulo ``n``, while the key's
+    ``blinded_decrypt`` does the same private-key operation (blinded) with the
+    Chinese Remainder Theorem over ``p`` and ``q``. The padding is EMSA-PKCS1-v1_5
+    (RFC 8017 9.2): ``00 01 FF..FF 00`` then SHA-256's DigestInfo and the digest.
+    """
+    from rsa.pkcs1 import HASH_ASN1
+
+    size = (private.n.bit_length() + 7) // 8
+    digest_info = HASH_ASN1["SHA-256"] + hashlib.sha256(message).digest()
+    padded = b"\x00\x01" + b"\xff" * (size - len(digest_info) - 3) + b"\x00" + digest_info
+    signature = private.blinded_decrypt(int.from_bytes(padded, "big"))
+    return int(signature).to_bytes(size, "big")
 
 
 def _load_lab_keys() -> list[dict[str, str]]:
@@ -200,7 +221,7 @@ def _pure_rs256() -> Any:
         def sign(self, msg: bytes, key: Any) -> bytes:
             if not isinstance(key, rsa.PrivateKey):
                 raise InvalidKeyError("signing needs a private RSA key")
-            return bytes(rsa.sign(msg, key, "SHA-256"))
+            return sign_rs256(msg, key)
 
         def verify(self, msg: bytes, key: Any, sig: bytes) -> bool:
             public = rsa.PublicKey(key.n, key.e)

@@ -174,3 +174,49 @@ def test_with_cryptography_nothing_changes():
     assert pure_crypto.have_cryptography()
     assert pure_crypto.install_pyjwt_rs256() is False
     assert isinstance(jwt.algorithms.get_default_algorithms()["RS256"], jwt.algorithms.RSAAlgorithm)
+
+
+def test_the_managed_login_and_userinfo_without_cryptography(tmp_path):
+    """Lesson 11's code flow ends at userInfo, which checks the access token's signature
+    with the pool's public key: a python-rsa key there (seen failing in the page once)."""
+    result = run_without_cryptography("""
+        import urllib.parse
+        import cognito_helpers as ch
+        from cognito_helpers.local import LocalCognito
+
+        with LocalCognito(in_process=True) as lc:
+            demo = lc.demo()
+            verifier, challenge = ch.pkce_pair()
+            authorize = demo.oauth_urls()["authorize"] + "?" + urllib.parse.urlencode({
+                "response_type": "code", "client_id": demo.client_id,
+                "redirect_uri": demo.callback_url, "state": "st-1", "scope": "openid email",
+                "code_challenge": challenge, "code_challenge_method": "S256"})
+            page = ch.sign_in_on_page(authorize, demo.username, demo.password)
+            answer = ch.token_request(
+                demo.oauth_urls()["token"],
+                {"grant_type": "authorization_code", "code": page.code,
+                 "redirect_uri": demo.callback_url, "code_verifier": verifier},
+                authorization=ch.basic_authorization(demo.client_id, demo.client_secret))
+            info = ch.oauth_get(demo.oauth_urls()["userinfo"], bearer=answer.body["access_token"])
+            forged = answer.body["access_token"][:-4] + ("AAAA" if not answer.body[
+                "access_token"].endswith("AAAA") else "BBBB")
+            refused = ch.oauth_get(demo.oauth_urls()["userinfo"], bearer=forged)
+            result.update(token=answer.status, info=info.status, email=info.body.get("email"),
+                          want=demo.email, refused=refused.status)
+    """, tmp_path)
+    assert (result["token"], result["info"]) == (200, 200)
+    assert result["email"] == result["want"]
+    assert result["refused"] == 401  # a changed signature is not the pool's
+
+
+def test_crt_signing_is_byte_for_byte_python_rsas_own():
+    import rsa as python_rsa
+
+    from cognito_helpers import pure_crypto
+
+    for index in (0, 5):
+        n, e, d, p, q = _lab_numbers(index)
+        private = python_rsa.PrivateKey(n, e, d, p, q)
+        for message in (b"", b"a.b", bytes(range(256)) * 40):
+            assert pure_crypto.sign_rs256(message, private) == python_rsa.sign(
+                message, private, "SHA-256")

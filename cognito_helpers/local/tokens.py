@@ -42,6 +42,11 @@ try:
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
 except ImportError:  # Pyodide's npm build has no cryptography: python-rsa, lab-grade keys
     rsa = None  # (cognito_helpers/pure_crypto.py)
+    from ..pure_crypto import install_pyjwt_rs256
+
+    # the layer verifies its own tokens with PyJWT (userInfo, revocation) even where no
+    # code has imported cognito_helpers.tokens, which installs it too
+    install_pyjwt_rs256()
 
 __all__ = [
     "USER_POOL_SCOPE",
