@@ -340,7 +340,7 @@ def _tls_context(verify: object = True, cert: object = None) -> ssl.SSLContext:
 # -- boto3 clients -----------------------------------------------------------------
 
 
-class _Raw:
+class RawBody:
     """The body already read, as botocore's AWSResponse wants it (``raw.stream()``)."""
 
     def __init__(self, data: bytes) -> None:
@@ -437,7 +437,7 @@ class _Transport:
                         deadline_message(what, where, seconds), what, where, seconds
                     ) from None
                 raise _botocore_error(exc, request, proxy) from None
-        return AWSResponse(request.url, status, headers, _Raw(data))
+        return AWSResponse(request.url, status, headers, RawBody(data))
 
     def _key(self, url: Any, proxy: str | None) -> tuple[Any, ...]:
         return (url.scheme, url.hostname, url.port, proxy)

@@ -169,3 +169,27 @@ def run_flows() -> dict[str, Any]:
         return out
     finally:
         lc.stop()
+
+
+def code_flow(demo: Any, password: str | None = None) -> tuple[Any, Any]:
+    """Lesson 11's managed login: authorize with PKCE, the sign-in page (its form, its
+    cookie, its redirects), the token endpoint. Returns the sign-in page's result and the
+    token endpoint's answer, which is None when the page gave no code)."""
+    import urllib.parse
+
+    import cognito_helpers as ch
+
+    verifier, challenge = ch.pkce_pair()
+    authorize = demo.oauth_urls()["authorize"] + "?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": demo.client_id,
+        "redirect_uri": demo.callback_url, "state": "st-1", "scope": "openid email",
+        "code_challenge": challenge, "code_challenge_method": "S256"})
+    page = ch.sign_in_on_page(authorize, demo.username, password or demo.password)
+    if not page.code:
+        return page, None
+    answer = ch.token_request(
+        demo.oauth_urls()["token"],
+        {"grant_type": "authorization_code", "code": page.code,
+         "redirect_uri": demo.callback_url, "code_verifier": verifier},
+        authorization=ch.basic_authorization(demo.client_id, demo.client_secret))
+    return page, answer

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
-from in_process_flows import run_flows
+from in_process_flows import code_flow, run_flows
 
 import cognito_helpers as ch
 from cognito_helpers.exceptions import InvalidInputError, LocalCognitoError
@@ -119,24 +119,12 @@ def test_plain_urllib_never_sees_the_in_process_url():
 def test_lesson_11_code_flow_with_pkce_in_process(no_network_no_threads):
     """The managed login as lesson 11 drives it: authorize, the sign-in page (its form,
     its cookie, its redirects), the token endpoint; all by the urllib door."""
-    import urllib.parse
-
     with LocalCognito(in_process=True) as lc:
         demo = lc.demo()
-        verifier, challenge = ch.pkce_pair()
-        authorize = demo.oauth_urls()["authorize"] + "?" + urllib.parse.urlencode({
-            "response_type": "code", "client_id": demo.client_id,
-            "redirect_uri": demo.callback_url, "state": "st-1", "scope": "openid email",
-            "code_challenge": challenge, "code_challenge_method": "S256"})
-        wrong = ch.sign_in_on_page(authorize, demo.username, "not-the-password-1A!")
+        wrong, _ = code_flow(demo, "not-the-password-1A!")
         assert wrong.code is None
-        result = ch.sign_in_on_page(authorize, demo.username, demo.password)
-        assert result.code and result.state == "st-1"
-        answer = ch.token_request(
-            demo.oauth_urls()["token"],
-            {"grant_type": "authorization_code", "code": result.code,
-             "redirect_uri": demo.callback_url, "code_verifier": verifier},
-            authorization=ch.basic_authorization(demo.client_id, demo.client_secret))
+        page, answer = code_flow(demo)
+        assert page.code and page.state == "st-1"
         assert answer.status == 200, answer
         ch.verify_for_target(answer.body["id_token"], ch.Target.from_demo(demo), token_use="id")
         info = ch.oauth_get(demo.oauth_urls()["userinfo"], bearer=answer.body["access_token"])

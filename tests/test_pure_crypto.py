@@ -180,23 +180,13 @@ def test_the_managed_login_and_userinfo_without_cryptography(tmp_path):
     """Lesson 11's code flow ends at userInfo, which checks the access token's signature
     with the pool's public key: a python-rsa key there (seen failing in the page once)."""
     result = run_without_cryptography("""
-        import urllib.parse
         import cognito_helpers as ch
         from cognito_helpers.local import LocalCognito
+        from in_process_flows import code_flow
 
         with LocalCognito(in_process=True) as lc:
             demo = lc.demo()
-            verifier, challenge = ch.pkce_pair()
-            authorize = demo.oauth_urls()["authorize"] + "?" + urllib.parse.urlencode({
-                "response_type": "code", "client_id": demo.client_id,
-                "redirect_uri": demo.callback_url, "state": "st-1", "scope": "openid email",
-                "code_challenge": challenge, "code_challenge_method": "S256"})
-            page = ch.sign_in_on_page(authorize, demo.username, demo.password)
-            answer = ch.token_request(
-                demo.oauth_urls()["token"],
-                {"grant_type": "authorization_code", "code": page.code,
-                 "redirect_uri": demo.callback_url, "code_verifier": verifier},
-                authorization=ch.basic_authorization(demo.client_id, demo.client_secret))
+            _page, answer = code_flow(demo)
             info = ch.oauth_get(demo.oauth_urls()["userinfo"], bearer=answer.body["access_token"])
             forged = answer.body["access_token"][:-4] + ("AAAA" if not answer.body[
                 "access_token"].endswith("AAAA") else "BBBB")

@@ -190,23 +190,6 @@ def call(app: WsgiApp, method: str, url: str, headers: Iterable[tuple[str, str]]
 # -- botocore ---------------------------------------------------------------------------
 
 
-class _Raw:
-    """The body already read, as botocore's AWSResponse reads it (``raw.stream()``)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, *args: Any, **kwargs: Any) -> Iterable[bytes]:
-        yield self._data
-
-    def read(self, *args: Any) -> bytes:
-        data, self._data = self._data, b""
-        return data
-
-    def close(self) -> None:
-        pass
-
-
 def botocore_before_send(request: Any = None, **_: Any) -> Any:
     """botocore's ``before-send`` handler: an AWSResponse for an in-process endpoint, else None."""
     if request is None:
@@ -216,6 +199,8 @@ def botocore_before_send(request: Any = None, **_: Any) -> Any:
         return None
     from botocore.awsrequest import AWSResponse
 
+    from ..deadline import RawBody  # the body already read, as botocore reads it
+
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
@@ -223,7 +208,7 @@ def botocore_before_send(request: Any = None, **_: Any) -> Any:
         body = body.encode("utf-8")
     status, _reason, headers, data = call(app, request.method, request.url,
                                           list(request.headers.items()), body or b"")
-    return AWSResponse(request.url, status, headers, _Raw(data))
+    return AWSResponse(request.url, status, headers, RawBody(data))
 
 
 # -- urllib -----------------------------------------------------------------------------

@@ -244,14 +244,8 @@ class LocalCognito:
             self.owner_only, "This local Cognito",
             "use yours (LocalCognito() in your own kernel, or python -m cognito_helpers local)",
         )
-        self._layer = FidelityLayer(
-            _moto_app(),
-            self.account_id,
-            on_check=self._on_check,
-            clock=self.clock,
-            on_message=self._on_message,
-            any_host=not is_loopback(self._host),  # only when listening beyond loopback
-        )
+        # any Host header only when listening beyond loopback
+        self._layer = self._new_layer(any_host=not is_loopback(self._host))
         # Bind ourselves: werkzeug's make_server calls sys.exit() when the port is taken.
         family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -286,16 +280,17 @@ class LocalCognito:
         self._thread.start()
         return self
 
+    def _new_layer(self, **options: Any) -> FidelityLayer:
+        """This instance's fidelity layer around moto's app (served or in process)."""
+        return FidelityLayer(
+            _moto_app(), self.account_id, on_check=self._on_check, clock=self.clock,
+            on_message=self._on_message, **options,
+        )
+
     def _start_in_process(self) -> LocalCognito:
         from .in_process import claim_origin
 
-        self._layer = FidelityLayer(
-            _moto_app(),
-            self.account_id,
-            on_check=self._on_check,
-            clock=self.clock,
-            on_message=self._on_message,
-        )
+        self._layer = self._new_layer()
         self._origin = claim_origin(self._layer)
         if not self.aws_issuer:
             self._layer.issuer_base = self._origin
