@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .exceptions import DeadlineError, InvalidInputError
+from .raw_body import RawBody
 
 if TYPE_CHECKING:
     import ssl
@@ -338,23 +339,6 @@ def _tls_context(verify: object = True, cert: object = None) -> ssl.SSLContext:
 
 
 # -- boto3 clients -----------------------------------------------------------------
-
-
-class RawBody:
-    """The body already read, as botocore's AWSResponse wants it (``raw.stream()``)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[bytes]:
-        yield self._data
-
-    def read(self, *args: Any) -> bytes:
-        data, self._data = self._data, b""
-        return data
-
-    def close(self) -> None:
-        pass
 
 
 def _operation(request: Any) -> str:

@@ -199,7 +199,7 @@ def botocore_before_send(request: Any = None, **_: Any) -> Any:
         return None
     from botocore.awsrequest import AWSResponse
 
-    from ..deadline import RawBody  # the body already read, as botocore reads it
+    from ..raw_body import RawBody  # the body already read, as botocore reads it
 
     body = request.body
     if hasattr(body, "read"):
