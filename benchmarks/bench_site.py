@@ -294,6 +294,9 @@ def bench(rounds: int = 3) -> list[Result]:
                       f"the trivial Voici page's cold start, for scale: {trivial:.1f} s")
     wheels = summary.get("trimmed", {})
     size_notes = [f"{len(summary['packages'])} wheels in the page's Pyodide lock"]
+    if summary.get("pyc"):
+        size_notes.append(f"bytecode for the {summary['pyc']} modules the notebooks import "
+                          f"(site/precompile.py, {summary['precompile_seconds']:.0f} s of the build)")
     if wheels:
         size_notes.append("trimmed at build time: " + ", ".join(
             f"{name} {w['from_bytes'] / 1e6:.1f} -> {w['bytes'] / 1e6:.1f} MB"

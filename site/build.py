@@ -525,6 +525,38 @@ def assemble_pyodide(npm: Path, wheels: dict[str, Path], project: Path, dest: Pa
     return lock
 
 
+def precompile(npm: Path, contents: Path, dest: Path, lock: dict) -> dict:
+    """The wheels of ``lock`` and the standard library's zip in ``dest`` given bytecode, in
+    place, by the site's own Pyodide, for the modules that running the notebooks of
+    ``contents`` imports (site/precompile.py says why and how); the lock's sha256
+    rewritten to match. Returns precompile.py's reports."""
+    archives = [*sorted({entry["file_name"] for entry in lock["packages"].values()}),
+                "python_stdlib.zip"]
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("node not found on PATH: the site's bytecode is made by its own "
+                         "Pyodide, which Node runs (install Node.js, as for npm)")
+    try:
+        done = subprocess.run(  # noqa: S603 - our own argv
+            [node, str(SITE / "precompile.mjs"), str(npm), str(contents), str(dest), *archives],
+            check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as exc:
+        tail = "\n".join((exc.stderr or exc.stdout or "").splitlines()[-15:])
+        raise BuildError(f"site/precompile.mjs failed with exit code {exc.returncode}:\n"
+                         f"{tail}") from None
+    reports = [json.loads(line.removeprefix("precompile: ")) for line in done.stdout.splitlines()
+               if line.startswith("precompile: {")]
+    compiled = {r["archive"]: r["pyc"] for r in reports if "archive" in r}
+    if sorted(compiled) != sorted(archives) or not compiled.get("python_stdlib.zip"):
+        raise BuildError(f"site/precompile.mjs reported {sorted(compiled)}, not the "
+                         f"{len(archives)} archives it was given")
+    for entry in lock["packages"].values():
+        entry["sha256"] = sha256(dest / entry["file_name"])
+    (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    warm = next((r["warm_up"] for r in reports if "warm_up" in r), {})
+    return {"pyc": compiled, "warm_up": warm}
+
+
 def lab_frontend_version() -> str:
     """The JupyterLab version whose front end JupyterLite's lab app is built from."""
     import tarfile
@@ -770,6 +802,10 @@ def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     lock = assemble_pyodide(npm, wheels, project, lite / "static" / "pyodide")
     write_lite_config(lite)
     write_contents(BUILD / "contents")
+    log("byte-compiling what the notebooks import, in the site's Pyodide (site/precompile.py)")
+    precompile_started = time.monotonic()
+    compiled = precompile(npm, BUILD / "contents", lite / "static" / "pyodide", lock)
+    precompile_seconds = time.monotonic() - precompile_started
     shutil.rmtree(OUTPUT, ignore_errors=True)
     # jupyterlite's task cache (doit) would skip merging a changed jupyter-lite.json
     (BUILD / ".jupyterlite.doit.db").unlink(missing_ok=True)
@@ -798,12 +834,15 @@ def build(*, clean: bool = False, record_trimmed: bool = False) -> dict:
     seconds = time.monotonic() - started
     runtime = sum((OUTPUT / "static" / "pyodide" / name).stat().st_size for name in RUNTIME_FILES)
     summary = {"seconds": round(seconds, 2), "voici_seconds": round(voici_seconds, 2),
+               "precompile_seconds": round(precompile_seconds, 2),
+               "pyc": sum(compiled["pyc"].values()), "warm_up": compiled["warm_up"],
                "bytes": size, "runtime_bytes": runtime, "packages": sorted(lock["packages"]),
                "trimmed": {name: {"from_bytes": pypi[name].stat().st_size,
                                   "bytes": wheels[name].stat().st_size} for name in TRIM}}
     (BUILD / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     log(f"built {OUTPUT.relative_to(ROOT)} in {seconds:.1f} s (voici build {voici_seconds:.1f} s): "
-        f"{size / 1e6:.1f} MB, Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock")
+        f"{size / 1e6:.1f} MB, Pyodide {kernel_version()}, {len(lock['packages'])} wheels in its lock, "
+        f"{sum(compiled['pyc'].values())} modules byte-compiled ({precompile_seconds:.1f} s)")
     return summary
 
 

@@ -478,6 +478,61 @@ def _from_the_browser_itself(req: dict[str, str]) -> bool:
     return req["initiator"] == "not an origin" and req["type"] == "other"
 
 
+_BYTECODE_PROBE = """
+import builtins, json, sys
+
+def _from_source(prefix):
+    return sorted(name for name, module in list(sys.modules.items())
+                  if str(getattr(getattr(module, "__spec__", None), "origin", "")).startswith(prefix)
+                  and module.__spec__.origin.endswith(".py"))
+
+stdlib_at_start = _from_source("/lib/python313.zip/")
+compiled = []
+_compile = builtins.compile
+
+def _recording(source, filename, *args, **kwargs):  # what the import system compiles with
+    if isinstance(filename, str) and filename.endswith(".py"):
+        compiled.append(filename)
+    return _compile(source, filename, *args, **kwargs)
+
+builtins.compile = _recording
+import in_process_flows
+result = in_process_flows.run_flows()
+builtins.compile = _compile
+json.dumps({"stdlib_at_start": stdlib_at_start, "stdlib_files": _from_source("/lib/python313.zip/"),
+            "compiled": [f for f in compiled if not f.startswith("/extra/")],
+            "stdlib_pyc": sum(str(getattr(m, "__file__", "")).endswith(".pyc")
+                              for m in list(sys.modules.values())),
+            "wrong_hash": result["wrong_hash"]})
+"""
+
+
+def test_the_sites_python_runs_the_lessons_flows_from_bytecode(built_site: Path, tmp_path: Path):
+    """make site byte-compiles what the notebooks import (site/precompile.py), in the site's
+    own Pyodide: that Pyodide, from the built site's files (its standard library zip, its
+    lock's wheels), runs the in-process flows (sign-in, refresh, rotation, JWKS, OAuth, SRP)
+    compiling not one module from source, and the standard library it boots with is pyc."""
+    node = shutil.which("node")
+    if node is None:
+        browser_unavailable("node is not installed (make site runs it too)")
+    probe = tmp_path / "probe.py"
+    probe.write_text(_BYTECODE_PROBE, encoding="utf-8")
+    proc = subprocess.run(
+        [node, str(Path(__file__).with_name("site_bytecode.mjs")),
+         str(built_site / "static" / "pyodide"), str(probe), str(ROOT / "tests")],
+        capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
+    shown = "\n".join(line[:400] for line in proc.stderr.splitlines()[-40:])
+    assert proc.returncode == 0, shown
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["wrong_hash"][0] == "NotAuthorizedException"
+    assert result["stdlib_at_start"] == [], "Pyodide booted from standard-library source"
+    assert result["stdlib_files"] == []
+    assert result["stdlib_pyc"] > 100
+    assert result["compiled"] == [], (
+        "modules the page compiles from source: the build's warm-up (site/precompile.py) "
+        f"did not import them: {result['compiled']}")
+
+
 def test_no_request_left_the_site(recording_browser: RecordingBrowser, site: Server):
     """Run last: the browser closes, and its NetLog lists every request of the module."""
     rec = recording_browser
