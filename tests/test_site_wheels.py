@@ -73,3 +73,34 @@ def test_moto_keeps_its_core_and_the_services_cognitoidp_imports(build, pypi, tm
     assert packages == set(build.MOTO_PACKAGES)
     assert "moto/cognitoidp/resources/jwks-public.json.gz" in names
     assert 'aws_managed_policies_data = "{}"' in policies
+
+
+def _lab_lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "lock" / "lab.txt").read_text().splitlines():
+        name, sep, version = line.partition("==")
+        if sep and not line.startswith((" ", "#")):
+            pins[name.strip().lower().replace("_", "-")] = version.split()[0].rstrip("\\")
+    return pins
+
+
+def test_the_page_runs_the_labs_versions_where_pyodide_does_not_decide(build):
+    """The committed outputs were made with lock/lab.txt's boto3, botocore and moto: the page
+    runs those too. Only a package Pyodide's own lock names keeps the version it names (the
+    kernel needs them as Pyodide built them: site/kernel-wheels.txt, section 1 and 3)."""
+    import json
+
+    npm_lock = build.NPM_PYODIDE / "pyodide-lock.json"
+    if not npm_lock.is_file():
+        pytest.skip(f"no {npm_lock}: run 'make site' once (npm ci in site/)")
+    decided = {build.normalize(n) for n in json.loads(npm_lock.read_text())["packages"]}
+    lab = _lab_lock()
+    differ = {name: (version, lab[build.normalize(name)])
+              for name, (version, _sha) in build.read_pins().items()
+              if build.normalize(name) in lab and build.normalize(name) not in decided
+              and version != lab[build.normalize(name)]}
+    assert differ == {}, (
+        f"site/kernel-wheels.txt pins these at other versions than lock/lab.txt (site, lab): "
+        f"{differ}; pin the lab's version with its wheel's sha256 from PyPI")
+    assert {"boto3", "botocore", "moto"} <= {n for n in map(build.normalize, build.read_pins())
+                                            if n in lab and n not in decided}
