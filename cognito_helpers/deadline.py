@@ -668,18 +668,13 @@ def fetch(
     where = _where(url)
     if _in_process_app(url) is not None:
         # answered by a call in this thread: no socket to cut, no watchdog thread to start
-        return _fetch_in_process(opener, request, seconds, limit)
+        return _open_and_read(opener, request, seconds, limit)
     with Deadline(seconds) as deadline:
         try:
-            try:
-                response = opener.open(request, timeout=seconds)
-            except urllib.error.HTTPError as exc:
-                response = exc
-            with response:
-                data = response.read(limit)
+            answer = _open_and_read(opener, request, seconds, limit)
             if deadline.expired:  # cut off: what was read is not the whole answer
                 raise TimeoutError
-            return response.status, response.headers, data
+            return answer
         except (OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             if deadline.passed() or isinstance(reason, TimeoutError):
@@ -689,9 +684,10 @@ def fetch(
             raise
 
 
-def _fetch_in_process(opener: urllib.request.OpenerDirector,
-                      request: urllib.request.Request | str, seconds: float,
-                      limit: int) -> tuple[int, Any, bytes]:
+def _open_and_read(opener: urllib.request.OpenerDirector,
+                   request: urllib.request.Request | str, seconds: float,
+                   limit: int) -> tuple[int, Any, bytes]:
+    """Status, headers and at most ``limit`` bytes of the answer (an HTTP error's too)."""
     try:
         response = opener.open(request, timeout=seconds)
     except urllib.error.HTTPError as exc:
