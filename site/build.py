@@ -541,7 +541,8 @@ def precompile(npm: Path, contents: Path, dest: Path, lock: dict) -> dict:
             [node, str(SITE / "precompile.mjs"), str(npm), str(contents), str(dest), *archives],
             check=True, capture_output=True, text=True)
     except subprocess.CalledProcessError as exc:
-        tail = "\n".join((exc.stderr or exc.stdout or "").splitlines()[-15:])
+        # Node quotes the minified line a Pyodide error is thrown from: a line kept short
+        tail = "\n".join(line[:400] for line in (exc.stderr or exc.stdout or "").splitlines()[-15:])
         raise BuildError(f"site/precompile.mjs failed with exit code {exc.returncode}:\n"
                          f"{tail}") from None
     reports = [json.loads(line.removeprefix("precompile: ")) for line in done.stdout.splitlines()

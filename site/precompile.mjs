@@ -8,7 +8,7 @@
 // Pyodide loads from PYODIDE_DIR, the wheels from DIR; any other URL makes fetch() throw.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [pyodideDir, notebooks, dir, ...archives] = process.argv.slice(2);
 if (!pyodideDir || !notebooks || !dir || archives.length === 0) {
@@ -23,7 +23,7 @@ globalThis.fetch = async (resource, options) => {
   }
   return realFetch(resource, options);
 };
-const here = path.dirname(new URL(import.meta.url).pathname);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({
   indexURL: pyodideDir + path.sep,
