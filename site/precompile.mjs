@@ -39,8 +39,7 @@ pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.resolve(notebooks) 
 pyodide.FS.writeFile("/tmp/precompile.py", readFileSync(path.join(here, "precompile.py")));
 pyodide.globals.set("archives", pyodide.toPy(archives.map((a) => `/site/${a}`)));
 const code = pyodide.runPython(`
-import runpy, sys
-import shutil
+import runpy, shutil, sys
 shutil.copytree("/contents", "/notebooks", dirs_exist_ok=True)
 sys.argv = ["precompile.py", "/notebooks", *archives]
 try:

@@ -3,8 +3,8 @@
 The page compiles every module it imports, each time it loads: the npm package
 ``pyodide`` carries its standard library as source (python_stdlib.zip), PyPI's
 wheels carry no bytecode, and Pyodide writes none (``sys.dont_write_bytecode``
-is set: its file system is memory, gone with the tab). In a 2-core box's
-Chromium that compiling is about a second of lesson 02's cold start.
+is set: its file system is memory, gone with the tab). On a 2-core box that
+compiling was about 5 s of lesson 02's 17 s cold start (benchmarks/bench_site.py).
 
 site/precompile.mjs starts the site's own Pyodide in Node and runs this file in
 it, so the bytecode is made by the very interpreter (CPython 3.13 in
